@@ -1,0 +1,272 @@
+//! `#[loopy::main]` and `#[loopy::test]`: an `async fn` that becomes a plain
+//! function running its body on a fresh runtime.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::Signature;
+
+use crate::errors::Errors;
+use crate::item::AsyncFn;
+use crate::options::Options;
+use crate::Macro;
+
+/// Expands `#[loopy::main]`.
+pub(crate) fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry(Macro::Main, args, item)
+}
+
+/// Expands `#[loopy::test]`.
+pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry(Macro::Test, args, item)
+}
+
+/// Checks everything first, then writes either the expansion or, when anything
+/// was wrong, a stand-in beside the errors.
+fn entry(attribute: Macro, args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let options = Options::parse(attribute, args, &mut errors);
+    let mut function = match AsyncFn::parse(attribute, item.clone()) {
+        Ok(function) => function,
+        Err(error) => {
+            errors.push(error);
+            return errors.beside(item);
+        }
+    };
+    function.check_qualifiers(attribute, &mut errors);
+    check_no_inputs(attribute, &function.sig, &mut errors);
+    if attribute == Macro::Test {
+        // The test attribute is ours to add; a second one would run the test twice.
+        for test in function
+            .attrs
+            .iter()
+            .filter(|attr| attr.path().is_ident("test"))
+        {
+            errors.at(
+                test,
+                "remove this `#[test]`; `#[loopy::test]` already makes the function a test",
+            );
+        }
+        function.attrs.retain(|attr| !attr.path().is_ident("test"));
+    }
+    if errors.is_empty() {
+        expand(attribute, &options, function)
+    } else {
+        errors.beside(stand_in(attribute, function))
+    }
+}
+
+/// Reports parameters and generics: nothing calls the function with arguments,
+/// since the test harness or the program's start calls it.
+fn check_no_inputs(attribute: Macro, sig: &Signature, errors: &mut Errors) {
+    if !sig.inputs.is_empty() {
+        let hint = match attribute {
+            Macro::Main => " (read command-line arguments with `std::env::args()`)",
+            _ => "",
+        };
+        errors.at(
+            &sig.inputs,
+            format!("{attribute} functions take no parameters; remove them{hint}"),
+        );
+    }
+    if !sig.generics.params.is_empty() {
+        errors.at(
+            &sig.generics,
+            format!("{attribute} functions cannot be generic; remove the generic parameters"),
+        );
+    } else if let Some(where_clause) = &sig.generics.where_clause {
+        errors.at(
+            where_clause,
+            format!("{attribute} functions cannot have a `where` clause; remove it"),
+        );
+    }
+}
+
+/// `#[test]` for the test macro, by absolute path so a user's `test` item cannot hide it.
+fn test_attribute(attribute: Macro) -> Option<TokenStream> {
+    (attribute == Macro::Test).then(|| quote!(#[::core::prelude::v1::test]))
+}
+
+/// Writes the synchronous function that runs the body on a fresh runtime.
+fn expand(attribute: Macro, options: &Options, function: AsyncFn) -> TokenStream {
+    let AsyncFn {
+        attrs,
+        vis,
+        sig,
+        body,
+    } = function;
+    let Signature {
+        fn_token,
+        ident,
+        output,
+        ..
+    } = sig;
+    let krate = &options.krate;
+    let run = match attribute {
+        Macro::Test => quote! { #krate::__private::run_test(async move #body) },
+        _ => {
+            let trace = options.trace;
+            quote! {
+                #krate::Runtime::builder()
+                    .trace(#trace)
+                    .build()
+                    .expect("#[loopy::main] could not start the loopy runtime")
+                    .block_on(async move #body)
+            }
+        }
+    };
+    let test = test_attribute(attribute);
+    quote! {
+        #test
+        #(#attrs)*
+        #vis #fn_token #ident() #output {
+            #run
+        }
+    }
+}
+
+/// Writes what stands in for the function while the macro reports errors: a
+/// function of the same name that holds the user's function, as written, as a
+/// nested item. The compiler still checks the body (so the IDE keeps working),
+/// while the outer signature is one that no rule forbids (so `main` with
+/// parameters does not add "`main` function has wrong type" to our message).
+fn stand_in(attribute: Macro, function: AsyncFn) -> TokenStream {
+    let AsyncFn {
+        attrs,
+        vis,
+        sig,
+        body,
+    } = function;
+    let ident = &sig.ident;
+    let inner = Signature {
+        constness: None,
+        abi: None,
+        ..sig.clone()
+    };
+    let test = test_attribute(attribute);
+    quote! {
+        #test
+        #(#attrs)*
+        #vis fn #ident() {
+            #[allow(dead_code)]
+            #inner #body
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::{main, test};
+    use crate::errors::read::{assert_same_tokens, items_and_errors};
+
+    #[test]
+    fn main_runs_the_body_on_a_fresh_runtime() {
+        let output = main(
+            quote!(trace),
+            quote! {
+                /// Docs stay.
+                async fn serve() -> u8 { 7 }
+            },
+        );
+        let expected = quote! {
+            /// Docs stay.
+            fn serve() -> u8 {
+                ::loopy::Runtime::builder()
+                    .trace(true)
+                    .build()
+                    .expect("#[loopy::main] could not start the loopy runtime")
+                    .block_on(async move { 7 })
+            }
+        };
+        assert_same_tokens(output, expected);
+    }
+
+    #[test]
+    fn test_adds_the_test_attribute_before_the_users_own() {
+        let output = test(
+            quote!(crate = "my_loopy"),
+            quote! {
+                #[should_panic]
+                async fn fails() { panic!() }
+            },
+        );
+        let expected = quote! {
+            #[::core::prelude::v1::test]
+            #[should_panic]
+            fn fails() {
+                my_loopy::__private::run_test(async move { panic!() })
+            }
+        };
+        assert_same_tokens(output, expected);
+    }
+
+    #[test]
+    fn every_mistake_is_reported_beside_a_stand_in() {
+        let output = main(
+            quote!(trace = true),
+            quote!(
+                const fn main<T>(x: T) {}
+            ),
+        );
+        let (items, errors) = items_and_errors(output);
+        assert_eq!(
+            errors,
+            [
+                "`trace` takes no value; write just `trace`",
+                "`#[loopy::main]` cannot be `const`; remove `const`",
+                "`#[loopy::main]` needs an `async fn`; add `async` before `fn`",
+                "`#[loopy::main]` functions take no parameters; remove them \
+                 (read command-line arguments with `std::env::args()`)",
+                "`#[loopy::main]` functions cannot be generic; remove the generic parameters",
+            ]
+        );
+        let stand_in = quote! {
+            fn main() {
+                #[allow(dead_code)]
+                fn main<T>(x: T) {}
+            }
+        };
+        assert_eq!(items.len(), 1);
+        assert_same_tokens(quote!(#(#items)*), stand_in);
+    }
+
+    #[test]
+    fn a_second_test_attribute_is_reported_and_dropped() {
+        let output = test(
+            quote!(),
+            quote!(
+                #[test]
+                async fn twice() {}
+            ),
+        );
+        let (items, errors) = items_and_errors(output);
+        assert_eq!(
+            errors,
+            ["remove this `#[test]`; `#[loopy::test]` already makes the function a test"]
+        );
+        let tests = quote!(#(#items)*).to_string().matches("test").count();
+        assert_eq!(tests, 1, "only the macro's own `#[test]` is left");
+    }
+
+    #[test]
+    fn a_non_function_is_kept_as_written() {
+        let output = main(
+            quote!(),
+            quote!(
+                struct Config;
+            ),
+        );
+        let (items, errors) = items_and_errors(output);
+        assert_eq!(
+            errors,
+            ["`#[loopy::main]` can only be put on an `async fn`"]
+        );
+        assert_same_tokens(
+            quote!(#(#items)*),
+            quote!(
+                struct Config;
+            ),
+        );
+    }
+}

@@ -1,0 +1,191 @@
+//! The options written inside an attribute: `#[loopy::task(name = "worker", crate = "my_loopy")]`.
+
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token};
+
+use crate::errors::Errors;
+use crate::Macro;
+
+/// What the options of one attribute asked for; anything not written keeps its default.
+pub(crate) struct Options {
+    /// The path to the loopy crate that the expansion calls into: `::loopy`, or
+    /// the path from `crate = "..."` for a renamed or re-exported loopy.
+    pub(crate) krate: syn::Path,
+    /// `name = "..."`: the task's name, when it should differ from the function's.
+    pub(crate) name: Option<LitStr>,
+    /// `trace`: turn on the loop's trace output.
+    pub(crate) trace: bool,
+}
+
+/// One option as written, before it is checked: `key` or `key = value`.
+struct Written {
+    /// The option's name; `crate` is a keyword, so this is parsed with `Ident::parse_any`.
+    key: Ident,
+    /// The expression after `=`, if there is one; parsed as any expression so a
+    /// wrong kind of value (`name = 5`) gets a message of ours, not a syntax error.
+    value: Option<Expr>,
+}
+
+impl Parse for Written {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let key = input.call(Ident::parse_any)?;
+        let value = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(Written { key, value })
+    }
+}
+
+impl Options {
+    /// Reads the options of `attribute` from `args`, reporting each unknown,
+    /// repeated or ill-typed one into `errors` and carrying on with the rest.
+    pub(crate) fn parse(attribute: Macro, args: TokenStream, errors: &mut Errors) -> Options {
+        let mut options = Options {
+            krate: syn::parse_quote!(::loopy),
+            name: None,
+            trace: false,
+        };
+        let written = match Punctuated::<Written, Token![,]>::parse_terminated.parse2(args) {
+            Ok(written) => written,
+            Err(error) => {
+                errors.push(error);
+                return options;
+            }
+        };
+        let mut seen = Vec::new();
+        for Written { key, value } in written {
+            let valid = attribute.options();
+            let name = key.to_string();
+            if !valid.contains(&name.as_str()) {
+                errors.at(
+                    &key,
+                    format!("unknown option `{key}`; expected {}", one_of(valid)),
+                );
+            } else if seen.contains(&name) {
+                errors.at(&key, format!("option `{key}` is given twice; keep one"));
+            } else {
+                options.set(&key, value, errors);
+                seen.push(name);
+            }
+        }
+        options
+    }
+
+    /// Stores one known option, checking that its value has the right kind.
+    fn set(&mut self, key: &Ident, value: Option<Expr>, errors: &mut Errors) {
+        match (key.to_string().as_str(), value) {
+            ("trace", None) => self.trace = true,
+            ("trace", Some(value)) => {
+                errors.at(value, "`trace` takes no value; write just `trace`")
+            }
+            ("name", value) => self.name = string(key, value, "name = \"worker\"", errors),
+            (_crate, value) => {
+                let example = "crate = \"my_loopy\"";
+                let Some(text) = string(key, value, example, errors) else {
+                    return;
+                };
+                match text.parse() {
+                    Ok(path) => self.krate = path,
+                    Err(_) => errors.at(
+                        &text,
+                        format!("`crate` expects the path to loopy, like `{example}`"),
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// The string literal given to option `key`, or `None` after reporting that one was expected.
+fn string(key: &Ident, value: Option<Expr>, example: &str, errors: &mut Errors) -> Option<LitStr> {
+    let message = format!("`{key}` expects a string, like `{example}`");
+    match value {
+        Some(Expr::Lit(ExprLit {
+            lit: Lit::Str(text),
+            ..
+        })) => return Some(text),
+        Some(other) => errors.at(other, message),
+        None => errors.at(key, message),
+    }
+    None
+}
+
+/// Lists option names for a message: "`a`", "`a` or `b`", "`a`, `b` or `c`".
+fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::{one_of, Options};
+    use crate::errors::read::{assert_same_tokens, items_and_errors};
+    use crate::errors::Errors;
+    use crate::Macro;
+
+    /// The messages that parsing `args` for `attribute` reports.
+    fn mistakes(attribute: Macro, args: proc_macro2::TokenStream) -> Vec<String> {
+        let mut errors = Errors::default();
+        Options::parse(attribute, args, &mut errors);
+        items_and_errors(errors.beside(quote!())).1
+    }
+
+    #[test]
+    fn values_of_the_wrong_kind_are_reported_at_the_value() {
+        assert_eq!(
+            mistakes(Macro::Task, quote!(name = 5, crate = "not a path")),
+            [
+                "`name` expects a string, like `name = \"worker\"`",
+                "`crate` expects the path to loopy, like `crate = \"my_loopy\"`",
+            ]
+        );
+        assert_eq!(
+            mistakes(Macro::Test, quote!(crate)),
+            ["`crate` expects a string, like `crate = \"my_loopy\"`"]
+        );
+        assert_eq!(
+            mistakes(Macro::Test, quote!(trace)),
+            ["unknown option `trace`; expected `crate`"]
+        );
+    }
+
+    #[test]
+    fn good_options_are_stored() {
+        let mut errors = Errors::default();
+        let options = Options::parse(
+            Macro::Task,
+            quote!(crate = "my::loopy", name = "worker",),
+            &mut errors,
+        );
+        assert!(errors.is_empty());
+        let krate = &options.krate;
+        assert_same_tokens(quote!(#krate), quote!(my::loopy));
+        assert_eq!(
+            options.name.map(|name| name.value()).as_deref(),
+            Some("worker")
+        );
+        assert!(!options.trace);
+    }
+
+    #[test]
+    fn option_lists_read_as_english() {
+        assert_eq!(one_of(&["crate"]), "`crate`");
+        assert_eq!(one_of(&["name", "crate"]), "`name` or `crate`");
+        assert_eq!(
+            one_of(&["name", "crate", "trace"]),
+            "`name`, `crate` or `trace`"
+        );
+    }
+}

@@ -1,0 +1,97 @@
+//! loopy: a small, single-threaded async event loop you can read.
+//!
+//! loopy runs `async` code on one thread. It is built to be read in an
+//! afternoon by someone who knows the Python event loops made of
+//! generators and `select()`, and to be fast enough to pick over the
+//! general-purpose runtimes when one thread is what you want.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! loopy::block_on(async {
+//!     let ticker = loopy::spawn(async {
+//!         for n in 1..=3 {
+//!             loopy::sleep(Duration::from_millis(10)).await;
+//!             println!("tick {n}");
+//!         }
+//!         "done"
+//!     });
+//!     assert_eq!(ticker.await.unwrap(), "done");
+//! });
+//! ```
+//!
+//! # Where things are
+//!
+//! Follow a task through the files:
+//!
+//! - [`spawn`] (`task/mod.rs`) moves the future into one heap allocation
+//!   (`task/raw.rs`) and puts it on the **run queue** (`run_queue.rs`).
+//! - The **loop** (`runtime.rs`, which opens with an essay on one turn)
+//!   pops it and polls it.
+//! - A future that cannot go on returns `Pending`, leaving the task's
+//!   **waker** (`task/waker.rs`) with whatever it waits for: a **timer**
+//!   (`time/heap.rs`), a socket in the **reactor** (`reactor.rs`, under
+//!   `io/async_fd.rs` and `net/`), or another task's `JoinHandle`
+//!   (`task/join.rs`).
+//! - When that thing happens, the waker puts the task back on the run
+//!   queue, from any thread.
+//!
+//! The unsafe code lives in `task/raw.rs` (the task allocation),
+//! `task/waker.rs` (the waker's vtable) and the one call that registers a
+//! descriptor with the poller (`reactor.rs`).
+//!
+//! # Compared with the Python loops
+//!
+//! | Python                      | loopy                                  |
+//! |-----------------------------|----------------------------------------|
+//! | a generator, `yield`        | a future, `.await`                     |
+//! | the `ready` deque           | [`RunQueue`](run_queue)                |
+//! | the `sleeping` heapq        | `TimerHeap`, behind [`sleep`]          |
+//! | `select(readers, writers)`  | the `Reactor`, on epoll/kqueue         |
+//! | a task id, `kill`, `wait`   | [`task::id`], [`JoinHandle::cancel`], `.await` |
+#![warn(missing_docs, missing_debug_implementations)]
+#![warn(clippy::undocumented_unsafe_blocks, unsafe_op_in_unsafe_fn)]
+
+mod blocking;
+mod context;
+pub mod io;
+pub mod net;
+mod reactor;
+mod run_queue;
+pub mod runtime;
+pub mod task;
+pub mod time;
+mod unwind;
+
+#[doc(hidden)]
+pub mod __private;
+
+use std::future::Future;
+
+pub use blocking::spawn_blocking;
+pub use runtime::Runtime;
+pub use task::{cancel, spawn, yield_now, JoinError, JoinHandle};
+pub use time::{interval, sleep, sleep_until, timeout};
+
+pub use loopy_macros::{main, task, test};
+
+/// Runs `future` to completion on a new [`Runtime`] and returns its
+/// output; tasks still pending at the end are dropped with the runtime.
+///
+/// # Panics
+///
+/// If the runtime cannot be created (no file descriptor left for the
+/// poller), or if called inside a running loopy runtime (use `.await`
+/// there); and if `future` panics.
+///
+/// # Examples
+///
+/// ```
+/// let answer = loopy::block_on(async { 6 * 7 });
+/// assert_eq!(answer, 42);
+/// ```
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    Runtime::new()
+        .unwrap_or_else(|err| panic!("loopy::block_on could not create a runtime: {err}"))
+        .block_on(future)
+}

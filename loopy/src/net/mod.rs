@@ -1,0 +1,81 @@
+//! Networking: TCP and UDP sockets driven by the loop.
+//!
+//! Besides the types, this module offers the Python loops' vocabulary as
+//! free functions: `listen`, `accept`, `connect`, `recv`, `send`.
+//!
+//! # Examples
+//!
+//! ```
+//! use loopy::net::{accept, connect, listen, recv, send};
+//!
+//! loopy::block_on(async {
+//!     let server = listen("127.0.0.1:0")?;
+//!     let addr = server.local_addr()?;
+//!     let client = loopy::spawn(async move {
+//!         let stream = connect(addr).await?;
+//!         send(&stream, b"hi").await
+//!     });
+//!     let (stream, _) = accept(&server).await?;
+//!     let mut buf = [0; 2];
+//!     let n = recv(&stream, &mut buf).await?;
+//!     assert_eq!(&buf[..n], b"hi");
+//!     client.await.unwrap()?;
+//!     std::io::Result::Ok(())
+//! })?;
+//! # std::io::Result::Ok(())
+//! ```
+
+mod tcp;
+mod udp;
+
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+
+pub use tcp::{TcpListener, TcpStream};
+pub use udp::UdpSocket;
+
+/// Binds a TCP listener; the same as [`TcpListener::bind`].
+///
+/// # Errors
+///
+/// As for [`TcpListener::bind`].
+pub fn listen(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+    TcpListener::bind(addr)
+}
+
+/// Waits for a connection on `listener`; the same as
+/// [`TcpListener::accept`].
+///
+/// # Errors
+///
+/// As for [`TcpListener::accept`].
+pub async fn accept(listener: &TcpListener) -> io::Result<(TcpStream, SocketAddr)> {
+    listener.accept().await
+}
+
+/// Connects to `addr`; the same as [`TcpStream::connect`].
+///
+/// # Errors
+///
+/// As for [`TcpStream::connect`].
+pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+    TcpStream::connect(addr).await
+}
+
+/// Receives from `stream`; the same as [`TcpStream::recv`].
+///
+/// # Errors
+///
+/// As for [`TcpStream::recv`].
+pub async fn recv(stream: &TcpStream, buf: &mut [u8]) -> io::Result<usize> {
+    stream.recv(buf).await
+}
+
+/// Sends some of `buf` on `stream`; the same as [`TcpStream::send`].
+///
+/// # Errors
+///
+/// As for [`TcpStream::send`].
+pub async fn send(stream: &TcpStream, buf: &[u8]) -> io::Result<usize> {
+    stream.send(buf).await
+}

@@ -1,0 +1,231 @@
+//! The reactor: the loop's `select()`.
+//!
+//! The Python loops passed lists of sockets to `select()` on every turn.
+//! loopy registers each file descriptor with the poller (epoll on Linux,
+//! kqueue on the BSDs and macOS) **once**, edge-triggered, for both reading
+//! and writing, and remembers per descriptor whether it is readable and
+//! whether it is writable:
+//!
+//! - A new source starts out *ready* both ways, so the first `recv` or
+//!   `send` simply tries the syscall.
+//! - An operation that fails with `WouldBlock` clears that direction and
+//!   parks the task's waker on the source.
+//! - An edge from the poller sets the direction again and wakes the parked
+//!   wakers.
+//!
+//! So a socket that always has data costs no poller calls at all, and a
+//! waiting socket costs nothing until it changes: there is no re-arming
+//! before each wait (no `epoll_ctl` per wait, as one-shot registration
+//! would need).
+//!
+//! Why not also treat a short read as "drained" and skip the read that
+//! returns `WouldBlock`? Because a short read can leave an end-of-file
+//! behind: when data and the peer's FIN arrive before the same wait, epoll
+//! reports one edge, the read returns the data, and no further edge comes
+//! for the FIN. Without `EPOLLRDHUP`, which `polling` does not expose, only
+//! another read can see that EOF, so loopy reads until `WouldBlock` or EOF.
+
+use std::cell::{Cell, RefCell};
+use std::io;
+use std::num::NonZeroUsize;
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use polling::{Event, Events, PollMode, Poller};
+
+use crate::unwind;
+
+/// The poller and everything registered with it.
+pub(crate) struct Reactor {
+    /// Shared with the runtime's `Remote` half, whose `notify` interrupts a
+    /// wait from another thread.
+    poller: Arc<Poller>,
+    /// Registered sources; the poller reports events by slot index.
+    sources: RefCell<Slab>,
+    /// The buffer the poller fills; reused across waits.
+    events: RefCell<Events>,
+    /// Wakers collected from one batch of events, woken after the borrows
+    /// above are released; kept between waits so waking does not allocate.
+    woken: RefCell<Vec<Waker>>,
+}
+
+/// The sources by key, with free slots reused.
+struct Slab {
+    entries: Vec<Option<Rc<Source>>>,
+    free: Vec<usize>,
+}
+
+/// One registered file descriptor: its readiness and who waits on it.
+pub(crate) struct Source {
+    /// The key the poller reports this source's events with.
+    key: usize,
+    /// `READABLE` and `WRITABLE` bits, as last learned.
+    ready: Cell<u8>,
+    /// Wakers of tasks waiting to read, then to write.
+    waiters: [RefCell<Waiters>; 2],
+}
+
+/// Which way a task waits on a source.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Direction {
+    Read = 0,
+    Write = 1,
+}
+
+impl Direction {
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// The wakers parked on one direction of a source. One is the common case
+/// and needs no allocation; more happen when tasks share a socket.
+#[derive(Default)]
+struct Waiters {
+    first: Option<Waker>,
+    more: Vec<Waker>,
+}
+
+impl Waiters {
+    fn register(&mut self, waker: &Waker) {
+        match &self.first {
+            None => self.first = Some(waker.clone()),
+            Some(first) if first.will_wake(waker) => {}
+            Some(_) => {
+                if !self.more.iter().any(|w| w.will_wake(waker)) {
+                    self.more.push(waker.clone());
+                }
+            }
+        }
+    }
+
+    fn take_into(&mut self, woken: &mut Vec<Waker>) {
+        woken.extend(self.first.take());
+        woken.append(&mut self.more);
+    }
+}
+
+/// How many events one wait takes in at most; more wait for the next.
+const EVENTS_PER_WAIT: NonZeroUsize = match NonZeroUsize::new(1024) {
+    Some(n) => n,
+    None => unreachable!(),
+};
+
+impl Reactor {
+    pub(crate) fn new(poller: Arc<Poller>) -> Reactor {
+        Reactor {
+            poller,
+            sources: RefCell::new(Slab {
+                entries: Vec::new(),
+                free: Vec::new(),
+            }),
+            events: RefCell::new(Events::with_capacity(EVENTS_PER_WAIT)),
+            woken: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Registers `fd`, which must be in non-blocking mode, for edge-triggered
+    /// read and write events.
+    ///
+    /// The caller must call [`deregister`](Reactor::deregister) before `fd`
+    /// is closed (`io::Async` does, in its `Drop`).
+    pub(crate) fn register(&self, fd: BorrowedFd<'_>) -> io::Result<Rc<Source>> {
+        let mut sources = self.sources.borrow_mut();
+        let key = sources.free.pop().unwrap_or(sources.entries.len());
+        let source = Rc::new(Source {
+            key,
+            ready: Cell::new(Direction::Read.bit() | Direction::Write.bit()),
+            waiters: Default::default(),
+        });
+        // SAFETY: `add_with_mode` requires that the descriptor be removed
+        // from the poller before it is closed. `io::Async`, the only caller,
+        // owns the descriptor and calls `deregister` before it drops it, in
+        // its `Drop` and in `into_inner`.
+        let added = unsafe {
+            self.poller
+                .add_with_mode(fd.as_raw_fd(), Event::all(key), PollMode::Edge)
+        };
+        if let Err(err) = added {
+            sources.free.push(key);
+            return Err(err);
+        }
+        if key == sources.entries.len() {
+            sources.entries.push(Some(Rc::clone(&source)));
+        } else {
+            sources.entries[key] = Some(Rc::clone(&source));
+        }
+        Ok(source)
+    }
+
+    /// Removes `source` (registered for `fd`) from the poller.
+    pub(crate) fn deregister(&self, source: &Source, fd: BorrowedFd<'_>) {
+        // Deleting fails only if the descriptor is no longer registered,
+        // which leaves nothing to undo.
+        let _ = self.poller.delete(fd);
+        let mut sources = self.sources.borrow_mut();
+        sources.entries[source.key] = None;
+        sources.free.push(source.key);
+    }
+
+    /// Whether any descriptor is registered, i.e. whether a non-blocking
+    /// look at the poller could find anything.
+    pub(crate) fn has_sources(&self) -> bool {
+        let sources = self.sources.borrow();
+        sources.entries.len() > sources.free.len()
+    }
+
+    /// Waits for I/O events (no longer than `timeout`; `None` waits until an
+    /// event or a `notify`), marks the sources ready and wakes their
+    /// waiters. Returns the number of events.
+    pub(crate) fn wait(&self, timeout: Option<Duration>) -> io::Result<usize> {
+        let mut woken = self.woken.take();
+        let count = {
+            let mut events = self.events.borrow_mut();
+            events.clear();
+            self.poller.wait(&mut events, timeout)?;
+            let sources = self.sources.borrow();
+            for event in events.iter() {
+                // An event for a slot freed (or reused) since the wait began
+                // is at worst a spurious wake-up, which every waiter
+                // tolerates.
+                if let Some(Some(source)) = sources.entries.get(event.key) {
+                    source.mark_ready(event.readable, Direction::Read, &mut woken);
+                    source.mark_ready(event.writable, Direction::Write, &mut woken);
+                }
+            }
+            events.len()
+        };
+        for waker in woken.drain(..) {
+            unwind::wake_contained(waker);
+        }
+        *self.woken.borrow_mut() = woken;
+        Ok(count)
+    }
+}
+
+impl Source {
+    fn mark_ready(&self, yes: bool, dir: Direction, woken: &mut Vec<Waker>) {
+        if yes {
+            self.ready.set(self.ready.get() | dir.bit());
+            self.waiters[dir as usize].borrow_mut().take_into(woken);
+        }
+    }
+
+    /// `Ready` if the source may be ready in direction `dir`; otherwise
+    /// parks `cx`'s waker until the poller says it is.
+    pub(crate) fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<()> {
+        if self.ready.get() & dir.bit() != 0 {
+            return Poll::Ready(());
+        }
+        self.waiters[dir as usize].borrow_mut().register(cx.waker());
+        Poll::Pending
+    }
+
+    /// Records that an operation in direction `dir` would block.
+    pub(crate) fn clear_ready(&self, dir: Direction) {
+        self.ready.set(self.ready.get() & !dir.bit());
+    }
+}

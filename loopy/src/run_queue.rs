@@ -1,0 +1,175 @@
+//! Where woken tasks wait for their turn.
+//!
+//! The loop thread's [`RunQueue`] is a plain `VecDeque` behind a `RefCell`:
+//! a wake on the loop thread pushes to it without a lock. A wake from any
+//! other thread cannot touch it, so it goes to the runtime's [`Remote`]
+//! half instead: a mutex-guarded list that the loop drains at the start of
+//! each turn, plus a poke at the poller in case the loop is asleep in
+//! `epoll_wait`.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::Wake;
+
+use polling::Poller;
+
+use crate::context;
+use crate::task::raw::TaskRef;
+
+/// The tasks that are ready to be polled, in the order they were woken.
+pub(crate) struct RunQueue {
+    /// Loop thread only; never borrowed across a poll.
+    tasks: RefCell<VecDeque<TaskRef>>,
+}
+
+impl RunQueue {
+    pub(crate) fn new() -> RunQueue {
+        RunQueue {
+            tasks: RefCell::new(VecDeque::new()),
+        }
+    }
+
+    pub(crate) fn push(&self, task: TaskRef) {
+        self.tasks.borrow_mut().push_back(task);
+    }
+
+    pub(crate) fn pop(&self) -> Option<TaskRef> {
+        self.tasks.borrow_mut().pop_front()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.tasks.borrow().is_empty()
+    }
+
+    /// Drops every queued reference (the runtime is shutting down).
+    pub(crate) fn clear(&self) {
+        let tasks = std::mem::take(&mut *self.tasks.borrow_mut());
+        drop(tasks);
+    }
+}
+
+/// Queues a woken task: on the loop thread of its runtime, straight into
+/// the run queue; anywhere else, through the runtime's `Remote` half.
+pub(crate) fn push(task: TaskRef) {
+    let elsewhere = context::with_core(|core| match core {
+        Some(core) if Arc::ptr_eq(&core.remote, &task.header().remote) => {
+            core.run_queue.push(task);
+            None
+        }
+        _ => Some(task),
+    });
+    if let Some(task) = elsewhere {
+        Arc::clone(&task.header().remote).push(task);
+    }
+}
+
+/// The part of a runtime that other threads can reach: through wakers, and
+/// through the blocking pool.
+pub(crate) struct Remote {
+    /// Tasks woken where the run queue is out of reach.
+    queue: Mutex<RemoteQueue>,
+    /// Set when `queue` has tasks or `block_on`'s future was woken from
+    /// afar, so the loop can check with one atomic load instead of a lock.
+    pending: AtomicBool,
+    /// `block_on`'s own future was woken and should be polled.
+    main_woken: AtomicBool,
+    /// The loop's poller, whose `notify` interrupts a sleeping wait.
+    poller: Arc<Poller>,
+}
+
+struct RemoteQueue {
+    tasks: Vec<TaskRef>,
+    /// The runtime is gone: a task woken now is dropped, not queued.
+    closed: bool,
+}
+
+impl Remote {
+    pub(crate) fn new(poller: Arc<Poller>) -> Remote {
+        Remote {
+            queue: Mutex::new(RemoteQueue {
+                tasks: Vec::new(),
+                closed: false,
+            }),
+            pending: AtomicBool::new(false),
+            main_woken: AtomicBool::new(true),
+            poller,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, RemoteQueue> {
+        // A panic while holding this lock leaves the queue consistent: each
+        // operation on it is a single push or take.
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Queues a task woken away from its loop and wakes the loop.
+    fn push(&self, task: TaskRef) {
+        let mut queue = self.lock();
+        if queue.closed {
+            drop(queue);
+            drop(task);
+            return;
+        }
+        queue.tasks.push(task);
+        drop(queue);
+        self.pending.store(true, Ordering::Release);
+        self.notify();
+    }
+
+    fn notify(&self) {
+        // Only fails if the eventfd write fails, which cannot happen for a
+        // counter that is read on every wait; there is nobody to tell.
+        let _ = self.poller.notify();
+    }
+
+    /// Whether the loop has something to do besides its run queue.
+    pub(crate) fn has_pending(&self) -> bool {
+        self.pending.load(Ordering::Acquire) || self.main_woken.load(Ordering::Acquire)
+    }
+
+    /// Moves remotely woken tasks into the run queue.
+    pub(crate) fn drain_into(&self, run_queue: &RunQueue) {
+        if self.pending.swap(false, Ordering::AcqRel) {
+            let tasks = std::mem::take(&mut self.lock().tasks);
+            run_queue.tasks.borrow_mut().extend(tasks);
+        }
+    }
+
+    /// Consumes a wake of `block_on`'s future: `true` if it should be
+    /// polled.
+    pub(crate) fn take_main_wake(&self) -> bool {
+        self.main_woken.load(Ordering::Acquire) && self.main_woken.swap(false, Ordering::AcqRel)
+    }
+
+    pub(crate) fn wake_main(&self) {
+        self.main_woken.store(true, Ordering::Release);
+    }
+
+    /// The runtime is shutting down: drop what is queued and refuse more.
+    pub(crate) fn close(&self) {
+        let tasks = {
+            let mut queue = self.lock();
+            queue.closed = true;
+            std::mem::take(&mut queue.tasks)
+        };
+        drop(tasks);
+    }
+}
+
+/// The waker of `block_on`'s own future: a flag, and a poke at the poller
+/// when the wake comes from somewhere the loop is not looking.
+impl Wake for Remote {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wake_main();
+        let on_loop = context::with_core(|core| core.is_some_and(|c| Arc::ptr_eq(&c.remote, self)));
+        if !on_loop {
+            self.notify();
+        }
+    }
+}

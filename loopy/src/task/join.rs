@@ -1,0 +1,245 @@
+//! Awaiting, cancelling and detaching tasks: `JoinHandle` and `JoinError`.
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use super::raw::TaskRef;
+use super::TaskId;
+
+/// An owned permission to await a task's result or to cancel it.
+///
+/// `JoinHandle<T>` is a future that resolves to `Ok(T)` when the task
+/// returns, or to `Err(JoinError)` when it panicked or was cancelled.
+/// Dropping the handle *detaches* the task: it keeps running, and its
+/// result is dropped when it finishes. Only the holder of the handle can
+/// wait for or cancel the task, which is how a task can be kept from killing
+/// the one that created it.
+///
+/// The handle belongs to the loop thread, like the task, and is not `Send`.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     let handle = loopy::spawn(async { 6 * 7 });
+///     assert_eq!(handle.await.unwrap(), 42);
+/// });
+/// ```
+pub struct JoinHandle<T> {
+    /// The handle's own reference to the task.
+    task: TaskRef,
+    /// The task's output type, which the untyped `TaskRef` forgot.
+    _output: PhantomData<fn() -> T>,
+    /// Keeps the handle on the loop thread: it touches the task's stage.
+    _not_send: PhantomData<*const ()>,
+}
+
+impl<T> JoinHandle<T> {
+    /// Wraps the handle's reference to a task whose output is `T`.
+    ///
+    /// # Safety
+    ///
+    /// `task` must have been spawned from a future with `Output = T`.
+    pub(crate) unsafe fn new(task: TaskRef) -> JoinHandle<T> {
+        JoinHandle {
+            task,
+            _output: PhantomData,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Cancels the task: its future is dropped on the loop thread, no later
+    /// than the loop's next turn, so its destructors and drop guards run;
+    /// awaiting the handle then gives an error whose
+    /// [`is_cancelled`](JoinError::is_cancelled) is true.
+    ///
+    /// Cancelling a task that has already finished does nothing and keeps
+    /// its result. A task may cancel itself through its own handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// loopy::block_on(async {
+    ///     let handle = loopy::spawn(loopy::sleep(Duration::from_secs(3600)));
+    ///     handle.cancel();
+    ///     assert!(handle.await.unwrap_err().is_cancelled());
+    /// });
+    /// ```
+    pub fn cancel(&self) {
+        self.task.cancel();
+    }
+
+    /// The id of the task, the same value [`task::id()`](crate::task::id)
+    /// returns inside it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let handle = loopy::spawn(async { loopy::task::id() });
+    ///     let id = handle.id();
+    ///     assert_eq!(handle.await.unwrap(), id);
+    /// });
+    /// ```
+    pub fn id(&self) -> TaskId {
+        self.task.header().id
+    }
+
+    /// Whether the task has finished: returned, panicked or been cancelled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let handle = loopy::spawn(async {});
+    ///     assert!(!handle.is_finished());
+    ///     loopy::yield_now().await;
+    ///     assert!(handle.is_finished());
+    /// });
+    /// ```
+    pub fn is_finished(&self) -> bool {
+        self.task.is_complete()
+    }
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // SAFETY: `JoinHandle::new`'s contract: the task's output is `T`.
+        unsafe { self.task.poll_output::<T>(cx.waker()) }
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        self.task.drop_handle();
+    }
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle")
+            .field("id", &self.id())
+            .field("finished", &self.is_finished())
+            .finish()
+    }
+}
+
+/// Why a task gave no result: it was cancelled, or it panicked.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     let err = loopy::spawn(async { panic!("boom") }).await.unwrap_err();
+///     assert!(err.is_panic());
+///     assert_eq!(err.into_panic().downcast_ref::<&str>(), Some(&"boom"));
+/// });
+/// ```
+pub struct JoinError {
+    /// The task that failed, for messages.
+    id: TaskId,
+    /// What happened to it.
+    cause: Cause,
+}
+
+enum Cause {
+    Cancelled,
+    Panic(Box<dyn Any + Send + 'static>),
+}
+
+impl JoinError {
+    pub(crate) fn cancelled(id: TaskId) -> JoinError {
+        JoinError {
+            id,
+            cause: Cause::Cancelled,
+        }
+    }
+
+    pub(crate) fn panicked(id: TaskId, payload: Box<dyn Any + Send + 'static>) -> JoinError {
+        JoinError {
+            id,
+            cause: Cause::Panic(payload),
+        }
+    }
+
+    /// Whether the task was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self.cause, Cause::Cancelled)
+    }
+
+    /// Whether the task panicked.
+    pub fn is_panic(&self) -> bool {
+        matches!(self.cause, Cause::Panic(_))
+    }
+
+    /// The id of the task that failed.
+    pub fn id(&self) -> TaskId {
+        self.id
+    }
+
+    /// The value the task panicked with, to inspect or to pass on with
+    /// [`std::panic::resume_unwind`].
+    ///
+    /// # Panics
+    ///
+    /// If the task was cancelled rather than panicking; check
+    /// [`is_panic`](JoinError::is_panic) first, or use
+    /// [`try_into_panic`](JoinError::try_into_panic).
+    pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
+        self.try_into_panic().unwrap_or_else(|err| {
+            panic!("JoinError::into_panic called on {err}; check is_panic() first")
+        })
+    }
+
+    /// The value the task panicked with, or the error itself if the task
+    /// was cancelled.
+    pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
+        match self.cause {
+            Cause::Panic(payload) => Ok(payload),
+            Cause::Cancelled => Err(self),
+        }
+    }
+}
+
+/// The text of a panic payload, when it has one (`panic!` with a literal or
+/// a format string).
+fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cause {
+            Cause::Cancelled => write!(f, "task {} was cancelled", self.id),
+            Cause::Panic(payload) => match panic_message(payload.as_ref()) {
+                Some(message) => write!(f, "task {} panicked: {message}", self.id),
+                None => write!(f, "task {} panicked", self.id),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cause {
+            Cause::Cancelled => write!(f, "JoinError::Cancelled({})", self.id),
+            Cause::Panic(payload) => match panic_message(payload.as_ref()) {
+                Some(message) => write!(f, "JoinError::Panic({}, {message:?})", self.id),
+                None => write!(f, "JoinError::Panic({}, ..)", self.id),
+            },
+        }
+    }
+}
+
+impl std::error::Error for JoinError {}

@@ -1,0 +1,239 @@
+//! Tasks: futures the loop runs concurrently on its one thread.
+//!
+//! A task is a `'static` future handed to [`spawn`] (or a [`Builder`]). The
+//! runtime moves it into a single heap allocation (see `raw.rs`), queues it,
+//! and polls it whenever its waker says it can make progress. What comes
+//! back is a [`JoinHandle`]: the only way to await the task's result or to
+//! cancel it.
+//!
+//! The files below follow a task's life: `raw.rs` allocates and polls it,
+//! `state.rs` names its state bits, `waker.rs` queues it again when it is
+//! woken, `join.rs` hands its result over, `registry.rs` remembers it so
+//! the runtime can drop it at shutdown.
+
+mod join;
+pub(crate) mod raw;
+pub(crate) mod registry;
+mod state;
+mod waker;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::context;
+pub use join::{JoinError, JoinHandle};
+
+/// A task's id: unique among the tasks of one runtime, never reused.
+///
+/// `block_on`'s own future, which is not a spawned task, has id `0`.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     let a = loopy::spawn(async { loopy::task::id() }).await.unwrap();
+///     let b = loopy::spawn(async { loopy::task::id() }).await.unwrap();
+///     assert_ne!(a, b);
+///     println!("tasks {a} and {b}");
+/// });
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct TaskId(pub(crate) u64);
+
+impl TaskId {
+    /// The id `task::id()` reports inside `block_on`'s own future.
+    pub(crate) const MAIN: TaskId = TaskId(0);
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// Spawns `future` as a new task on the running loop.
+///
+/// The task starts running on the loop's next turn, whether or not the
+/// returned [`JoinHandle`] is awaited; dropping the handle detaches it.
+/// The future need not be `Send`: it never leaves the loop thread.
+///
+/// # Panics
+///
+/// Outside a running loopy runtime.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use std::cell::Cell;
+///
+/// loopy::block_on(async {
+///     let hits = Rc::new(Cell::new(0)); // not Send, and that is fine
+///     let h = loopy::spawn({
+///         let hits = hits.clone();
+///         async move { hits.set(hits.get() + 1) }
+///     });
+///     h.await.unwrap();
+///     assert_eq!(hits.get(), 1);
+/// });
+/// ```
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    context::expect_core("loopy::spawn", |core| core.spawn(future, None))
+}
+
+/// Cancels the task behind `handle`; the same as [`JoinHandle::cancel`].
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     let handle = loopy::spawn(std::future::pending::<()>());
+///     loopy::cancel(&handle);
+///     assert!(handle.await.unwrap_err().is_cancelled());
+/// });
+/// ```
+pub fn cancel<T>(handle: &JoinHandle<T>) {
+    handle.cancel();
+}
+
+/// Configures a task before spawning it: for now, its name.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     let handle = loopy::task::Builder::new()
+///         .name("echo")
+///         .spawn(async { loopy::task::name() });
+///     assert_eq!(handle.await.unwrap().as_deref(), Some("echo"));
+/// });
+/// ```
+#[derive(Debug, Default)]
+pub struct Builder {
+    /// The name `task::name()` will report inside the task.
+    name: Option<Box<str>>,
+}
+
+impl Builder {
+    /// A builder for an unnamed task.
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Names the task; [`task::name()`](name) returns it inside the task.
+    pub fn name(mut self, name: impl Into<String>) -> Builder {
+        self.name = Some(name.into().into_boxed_str());
+        self
+    }
+
+    /// Spawns `future` with this configuration; see [`spawn`].
+    ///
+    /// # Panics
+    ///
+    /// Outside a running loopy runtime.
+    pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        context::expect_core("loopy::task::Builder::spawn", |core| {
+            core.spawn(future, self.name)
+        })
+    }
+}
+
+/// The id of the task that is running now (`0` inside `block_on`'s own
+/// future).
+///
+/// # Panics
+///
+/// Outside a running loopy runtime.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     let handle = loopy::spawn(async { loopy::task::id() });
+///     assert_eq!(handle.id(), handle.await.unwrap());
+/// });
+/// ```
+pub fn id() -> TaskId {
+    context::expect_core("loopy::task::id", |core| core.current_task())
+}
+
+/// The name of the task that is running now, if it was given one with
+/// [`Builder::name`] (or `#[loopy::task]`). `None` in unnamed tasks, in
+/// `block_on`'s own future and outside a runtime.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     assert_eq!(loopy::task::name(), None);
+///     let named = loopy::task::Builder::new().name("worker").spawn(async {
+///         loopy::task::name()
+///     });
+///     assert_eq!(named.await.unwrap().as_deref(), Some("worker"));
+/// });
+/// ```
+pub fn name() -> Option<String> {
+    context::with_core(|core| {
+        let core = core?;
+        core.tasks
+            .borrow()
+            .name(core.current_task())
+            .map(String::from)
+    })
+}
+
+/// Lets the other ready tasks run before this one continues.
+///
+/// The task goes to the back of the run queue, as if it had been woken.
+///
+/// # Examples
+///
+/// ```
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+///
+/// loopy::block_on(async {
+///     let ran = Rc::new(Cell::new(false));
+///     let other = loopy::spawn({
+///         let ran = ran.clone();
+///         async move { ran.set(true) }
+///     });
+///     loopy::yield_now().await;
+///     assert!(ran.get());
+///     other.await.unwrap();
+/// });
+/// ```
+pub fn yield_now() -> YieldNow {
+    YieldNow { yielded: false }
+}
+
+/// The future returned by [`yield_now`].
+#[derive(Debug)]
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct YieldNow {
+    /// Whether the first poll has happened (and returned `Pending`).
+    yielded: bool,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}

@@ -1,0 +1,389 @@
+//! The task harness: one heap allocation per task, holding its state word,
+//! its future and, later, its output.
+//!
+//! A spawned future is moved into a [`TaskCell`], a header followed by a
+//! *stage*: first `Running(future)`, then `Finished(result)`, then
+//! `Consumed` once the result was handed over or dropped. Everything else
+//! in loopy sees the cell only through [`TaskRef`], a counted pointer to its
+//! [`Header`], and reaches the typed parts through the header's vtable.
+//!
+//! # Which thread touches what
+//!
+//! Tasks are not `Send`: their futures and outputs live and die on the loop
+//! thread. Wakers, though, are `Send + Sync`, so a `TaskRef` inside a waker
+//! can travel to another thread. There it only ever touches the atomic state
+//! word and the runtime's [`Remote`] half, and when it holds the last
+//! reference it frees the cell. That is sound because of one invariant:
+//!
+//! **When the last reference goes, the stage is `Consumed`.** The registry
+//! holds a reference until the task completes (or the runtime cancels it on
+//! drop); completion drops the output at once unless a `JoinHandle` holds a
+//! reference; the handle, which cannot leave the loop thread, takes or drops
+//! the output before it lets its reference go. So freeing the cell on any
+//! thread drops nothing but the header's `Send` parts.
+
+use std::cell::{Cell, UnsafeCell};
+use std::future::Future;
+use std::mem;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use super::join::JoinError;
+use super::state::{CANCELLED, COMPLETE, HANDLE, MAX_REFS, REF_ONE, SCHEDULED};
+use super::waker;
+use super::TaskId;
+use crate::run_queue::Remote;
+use crate::unwind;
+
+/// The untyped front of every task allocation.
+pub(crate) struct Header {
+    /// State bits and reference count (see `state.rs`). The only field that
+    /// other threads write.
+    pub(crate) state: AtomicUsize,
+    /// The typed operations on the cell behind this header.
+    vtable: &'static TaskVTable,
+    /// Where a wake from another thread sends the task. Never changes.
+    pub(crate) remote: Arc<Remote>,
+    /// The task's id, for `task::id()` and `JoinHandle::id()`. Never changes.
+    pub(crate) id: TaskId,
+    /// Index of this task in the runtime's registry. Loop thread only.
+    pub(crate) registry_slot: Cell<u32>,
+    /// The waker of whoever awaits the `JoinHandle`. Loop thread only.
+    awaiter: Cell<Option<Waker>>,
+}
+
+/// Operations that need the concrete future type, erased behind a pointer.
+struct TaskVTable {
+    /// Polls the future once, or drops it when the flag says the task was
+    /// cancelled, and says whether the stage became `Finished`.
+    run: unsafe fn(NonNull<Header>, bool) -> Ran,
+    /// Moves the result out of a `Finished` stage into `*dst`, which is an
+    /// `Option<Result<F::Output, JoinError>>`.
+    read_output: unsafe fn(NonNull<Header>, *mut ()),
+    /// Drops whatever the stage holds, leaving it `Consumed`.
+    drop_stage: unsafe fn(NonNull<Header>),
+    /// Frees the allocation.
+    dealloc: unsafe fn(NonNull<Header>),
+}
+
+/// A task allocation: the header first, so a pointer to the cell is a
+/// pointer to its header.
+#[repr(C)]
+struct TaskCell<F: Future> {
+    header: Header,
+    /// Loop thread only.
+    stage: UnsafeCell<Stage<F>>,
+}
+
+/// What a task holds over its life.
+enum Stage<F: Future> {
+    Running(F),
+    Finished(Result<F::Output, JoinError>),
+    Consumed,
+}
+
+/// What running a task once did.
+pub(crate) enum Ran {
+    /// The task is still pending (or had already finished).
+    Pending,
+    /// The task returned or was cancelled.
+    Finished,
+    /// The task panicked; here is the panic's message.
+    Panicked(String),
+}
+
+/// A counted reference to a task. Dropping it releases the reference; the
+/// last one frees the task.
+pub(crate) struct TaskRef {
+    ptr: NonNull<Header>,
+}
+
+// SAFETY: a `TaskRef` that leaves the loop thread (inside a waker or the
+// remote queue) is only used there to read and update the atomic state word,
+// to reach the `Arc<Remote>`, which is `Send + Sync`, and to drop a
+// reference. Dropping the last reference frees the cell; by the module's
+// invariant the stage is `Consumed` by then, so only the header's `Arc` and
+// `Option<Waker>`, both `Send`, are dropped on that thread.
+unsafe impl Send for TaskRef {}
+// SAFETY: `&TaskRef` offers nothing beyond what the `Send` argument covers.
+unsafe impl Sync for TaskRef {}
+
+impl TaskRef {
+    /// Allocates a task holding `future`, queued and with a handle, and
+    /// returns its first three references.
+    pub(crate) fn allocate<F>(future: F, id: TaskId, remote: Arc<Remote>) -> NewTask
+    where
+        F: Future + 'static,
+    {
+        let cell = Box::new(TaskCell {
+            header: Header {
+                state: AtomicUsize::new(SCHEDULED | HANDLE | 3 * REF_ONE),
+                vtable: &TaskCell::<F>::VTABLE,
+                remote,
+                id,
+                registry_slot: Cell::new(0),
+                awaiter: Cell::new(None),
+            },
+            stage: UnsafeCell::new(Stage::Running(future)),
+        });
+        let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
+        NewTask {
+            registry: TaskRef { ptr },
+            queued: TaskRef { ptr },
+            handle: TaskRef { ptr },
+        }
+    }
+
+    /// Wraps a pointer that carries one reference.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a live task header, and the caller must own one
+    /// of its references, which moves into the returned value.
+    pub(crate) unsafe fn from_raw(ptr: NonNull<Header>) -> TaskRef {
+        TaskRef { ptr }
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        // SAFETY: we own a reference, so the allocation is live.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// Takes one more reference.
+    pub(crate) fn clone_ref(&self) -> TaskRef {
+        self.header().add_ref();
+        TaskRef { ptr: self.ptr }
+    }
+
+    /// Runs the task once: drops its future if it was cancelled, or polls
+    /// it. When the task finishes in this run, its result is stored for the
+    /// handle (or dropped) and its awaiter is woken. Loop thread only.
+    pub(crate) fn run(&self) -> Ran {
+        let header = self.header();
+        let prev = header.state.fetch_and(!SCHEDULED, Ordering::AcqRel);
+        if prev & COMPLETE != 0 {
+            return Ran::Pending;
+        }
+        // SAFETY: we are on the loop thread, the only one that touches the
+        // stage, and the task is not complete, so its stage is `Running`.
+        let ran = unsafe { (header.vtable.run)(self.ptr, prev & CANCELLED != 0) };
+        if !matches!(ran, Ran::Pending) {
+            self.complete();
+        }
+        ran
+    }
+
+    /// Marks the stage `Finished` as complete: wake the awaiter, or drop the
+    /// result nobody can take.
+    fn complete(&self) {
+        let header = self.header();
+        let prev = header.state.fetch_or(COMPLETE, Ordering::AcqRel);
+        if prev & HANDLE != 0 {
+            if let Some(awaiter) = header.awaiter.take() {
+                unwind::wake_contained(awaiter);
+            }
+        } else {
+            // SAFETY: loop thread; nobody can ever take this result.
+            unsafe { (header.vtable.drop_stage)(self.ptr) };
+        }
+    }
+
+    /// Asks for the task's future to be dropped on the loop thread; a no-op
+    /// once the task has completed.
+    pub(crate) fn cancel(&self) {
+        let state = &self.header().state;
+        if state.fetch_or(CANCELLED, Ordering::AcqRel) & COMPLETE == 0 {
+            waker::schedule_by_ref(self);
+        }
+    }
+
+    /// Drops a pending task's future now, as if it had been cancelled and
+    /// taken off the run queue. Used when the runtime shuts down.
+    pub(crate) fn cancel_now(&self) {
+        self.header().state.fetch_or(CANCELLED, Ordering::AcqRel);
+        let _ = self.run();
+    }
+
+    pub(crate) fn is_complete(&self) -> bool {
+        self.header().state.load(Ordering::Acquire) & COMPLETE != 0
+    }
+
+    /// The `JoinHandle`'s poll: the result if the task completed, else
+    /// remember `waker` and return `Pending`. Loop thread only.
+    ///
+    /// # Safety
+    ///
+    /// `T` must be the output type of the future this task was spawned
+    /// with.
+    pub(crate) unsafe fn poll_output<T>(&self, waker: &Waker) -> Poll<Result<T, JoinError>> {
+        let header = self.header();
+        if !self.is_complete() {
+            match header.awaiter.take() {
+                Some(old) if old.will_wake(waker) => header.awaiter.set(Some(old)),
+                _ => header.awaiter.set(Some(waker.clone())),
+            }
+            return Poll::Pending;
+        }
+        let mut out: Option<Result<T, JoinError>> = None;
+        // SAFETY: complete, so the stage is `Finished` or `Consumed` and
+        // `read_output` checks which; the caller promises `T` matches the
+        // stage's output type; loop thread.
+        unsafe { (header.vtable.read_output)(self.ptr, (&raw mut out).cast()) };
+        Poll::Ready(out.expect("loopy::JoinHandle polled again after it returned its result"))
+    }
+
+    /// The `JoinHandle` lets go: clear `HANDLE` and drop a result it never
+    /// took. Loop thread only.
+    pub(crate) fn drop_handle(&self) {
+        let header = self.header();
+        let prev = header.state.fetch_and(!HANDLE, Ordering::AcqRel);
+        header.awaiter.take();
+        if prev & COMPLETE != 0 {
+            // SAFETY: loop thread (`JoinHandle` is `!Send`); the handle was
+            // the only one who could take the result.
+            unsafe { (header.vtable.drop_stage)(self.ptr) };
+        }
+    }
+}
+
+/// The references a fresh task starts with.
+pub(crate) struct NewTask {
+    /// Held by the runtime's registry until the task completes.
+    pub(crate) registry: TaskRef,
+    /// Held by the run queue: a new task is ready to run.
+    pub(crate) queued: TaskRef,
+    /// Held by the `JoinHandle`.
+    pub(crate) handle: TaskRef,
+}
+
+impl Drop for TaskRef {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference, which we now release.
+        unsafe { Header::release(self.ptr) }
+    }
+}
+
+impl Header {
+    /// Takes one more reference to the task.
+    pub(crate) fn add_ref(&self) {
+        let prev = self.state.fetch_add(REF_ONE, Ordering::Relaxed);
+        if prev / REF_ONE > MAX_REFS {
+            std::process::abort();
+        }
+    }
+
+    /// Releases one reference, freeing the task if it was the last.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own one reference to the live task at `ptr`, and may
+    /// not use it afterwards.
+    pub(crate) unsafe fn release(ptr: NonNull<Header>) {
+        // SAFETY: the caller owns a reference, so the header is live.
+        let header = unsafe { ptr.as_ref() };
+        let prev = header.state.fetch_sub(REF_ONE, Ordering::AcqRel);
+        if prev / REF_ONE == 1 {
+            // SAFETY: that was the last reference: nobody else can reach the
+            // cell. The stage is `Consumed` (module invariant), so freeing
+            // it here drops only `Send` parts, whatever the thread.
+            unsafe { (header.vtable.dealloc)(ptr) }
+        }
+    }
+}
+
+impl<F: Future + 'static> TaskCell<F> {
+    const VTABLE: TaskVTable = TaskVTable {
+        run: Self::run,
+        read_output: Self::read_output,
+        drop_stage: Self::drop_stage,
+        dealloc: Self::dealloc,
+    };
+
+    /// # Safety
+    ///
+    /// `ptr` must point to a live `TaskCell<F>`, on the loop thread.
+    unsafe fn stage<'a>(ptr: NonNull<Header>) -> &'a mut Stage<F> {
+        // SAFETY: the header is the first field of a `repr(C)` `TaskCell<F>`,
+        // so the cast recovers the cell; only the loop thread touches the
+        // stage, and no other reference to it is alive while one of these
+        // functions runs.
+        unsafe { &mut *ptr.cast::<TaskCell<F>>().as_ref().stage.get() }
+    }
+
+    /// # Safety
+    ///
+    /// See [`TaskCell::stage`]; the stage must be `Running`.
+    unsafe fn run(ptr: NonNull<Header>, cancelled: bool) -> Ran {
+        // SAFETY: forwarded from our caller.
+        let stage = unsafe { Self::stage(ptr) };
+        let Stage::Running(future) = stage else {
+            return Ran::Pending;
+        };
+        // SAFETY: the header is live while the task runs.
+        let id = unsafe { ptr.as_ref() }.id;
+        let result = if cancelled {
+            // Drop the future here, on the loop thread, so its drop guards
+            // run now; a panicking destructor is reported like a panic.
+            let old = mem::replace(stage, Stage::Consumed);
+            match panic::catch_unwind(AssertUnwindSafe(move || drop(old))) {
+                Ok(()) => Err(JoinError::cancelled(id)),
+                Err(payload) => Err(JoinError::panicked(id, payload)),
+            }
+        } else {
+            let waker = waker::borrowed(ptr);
+            let mut cx = Context::from_waker(&waker);
+            // SAFETY: the future lives inside the heap cell and is never
+            // moved out of it until it is dropped.
+            let future = unsafe { Pin::new_unchecked(future) };
+            match panic::catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx))) {
+                Ok(Poll::Pending) => return Ran::Pending,
+                Ok(Poll::Ready(output)) => Ok(output),
+                Err(payload) => Err(JoinError::panicked(id, payload)),
+            }
+        };
+        let ran = match &result {
+            Err(err) if err.is_panic() => Ran::Panicked(err.to_string()),
+            _ => Ran::Finished,
+        };
+        // The old stage may still hold the (panicked or finished) future;
+        // drop it without letting a second panic escape into the loop.
+        let old = mem::replace(stage, Stage::Finished(result));
+        unwind::drop_contained(old);
+        ran
+    }
+
+    /// # Safety
+    ///
+    /// See [`TaskCell::stage`]; `dst` must point to an
+    /// `Option<Result<F::Output, JoinError>>`.
+    unsafe fn read_output(ptr: NonNull<Header>, dst: *mut ()) {
+        // SAFETY: forwarded from our caller.
+        let stage = unsafe { Self::stage(ptr) };
+        if let Stage::Finished(result) = mem::replace(stage, Stage::Consumed) {
+            // SAFETY: our caller promises the type of `dst`.
+            unsafe { *dst.cast::<Option<Result<F::Output, JoinError>>>() = Some(result) };
+        }
+    }
+
+    /// # Safety
+    ///
+    /// See [`TaskCell::stage`].
+    unsafe fn drop_stage(ptr: NonNull<Header>) {
+        // SAFETY: forwarded from our caller.
+        let old = mem::replace(unsafe { Self::stage(ptr) }, Stage::Consumed);
+        unwind::drop_contained(old);
+    }
+
+    /// # Safety
+    ///
+    /// `ptr` must come from `allocate::<F>` and no reference may remain.
+    unsafe fn dealloc(ptr: NonNull<Header>) {
+        // SAFETY: the pointer came from `Box::leak` of a `TaskCell<F>` and
+        // this is the last use of it.
+        drop(unsafe { Box::from_raw(ptr.cast::<TaskCell<F>>().as_ptr()) });
+    }
+}

@@ -1,0 +1,79 @@
+//! The runtime's list of live tasks.
+//!
+//! A task that is waiting on I/O or a timer is referenced only by wakers
+//! parked elsewhere. To drop every pending task when the runtime is dropped
+//! (so their destructors run), the runtime keeps one reference to each live
+//! task here, in a slab whose slot index the task remembers in its header.
+//! Insert and remove are O(1). Names live beside the slots, in a map that
+//! is empty, and costs nothing, while no task has a name.
+
+use std::collections::HashMap;
+
+use super::raw::TaskRef;
+use super::TaskId;
+
+/// The live tasks of one runtime, and the names of the named ones.
+pub(crate) struct TaskRegistry {
+    /// One reference per live task; `None` marks a free slot.
+    slots: Vec<Option<TaskRef>>,
+    /// Indexes of the free slots, reused first.
+    free: Vec<u32>,
+    /// Names given through `task::Builder::name`.
+    names: HashMap<TaskId, Box<str>>,
+}
+
+impl TaskRegistry {
+    pub(crate) fn new() -> TaskRegistry {
+        TaskRegistry {
+            slots: Vec::new(),
+            free: Vec::new(),
+            names: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn insert(&mut self, task: TaskRef, name: Option<Box<str>>) {
+        if let Some(name) = name {
+            self.names.insert(task.header().id, name);
+        }
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                let slot = u32::try_from(self.slots.len())
+                    .expect("loopy supports at most u32::MAX live tasks per runtime");
+                self.slots.push(None);
+                slot
+            }
+        };
+        task.header().registry_slot.set(slot);
+        self.slots[slot as usize] = Some(task);
+    }
+
+    /// Forgets a task that completed, returning the registry's reference.
+    pub(crate) fn remove(&mut self, task: &TaskRef) -> Option<TaskRef> {
+        let slot = task.header().registry_slot.get();
+        let entry = self.slots.get_mut(slot as usize)?.take()?;
+        self.free.push(slot);
+        if !self.names.is_empty() {
+            self.names.remove(&task.header().id);
+        }
+        Some(entry)
+    }
+
+    pub(crate) fn name(&self, id: TaskId) -> Option<&str> {
+        self.names.get(&id).map(|name| &**name)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len() - self.free.len()
+    }
+
+    /// Empties the registry, handing back every live task.
+    pub(crate) fn take_all(&mut self) -> Vec<TaskRef> {
+        self.free.clear();
+        self.names.clear();
+        std::mem::take(&mut self.slots)
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}

@@ -1,0 +1,89 @@
+//! The waker of a task: a pointer to its header behind a `RawWakerVTable`.
+//!
+//! Cloning a waker takes a reference to the task, dropping it releases one,
+//! and waking it sets the task's `SCHEDULED` bit and, if the bit was clear,
+//! hands a reference to the run queue. A second wake of a task that is
+//! already queued stops at the bit and costs one atomic operation.
+
+use std::mem::ManuallyDrop;
+use std::ptr::NonNull;
+use std::sync::atomic::Ordering;
+use std::task::{RawWaker, RawWakerVTable, Waker};
+
+use super::raw::{Header, TaskRef};
+use super::state::{COMPLETE, SCHEDULED};
+use crate::run_queue;
+
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
+
+/// A waker for the task at `ptr` that does not own a reference: the caller
+/// keeps the task alive for as long as the waker is used (a task being
+/// polled is kept alive by the run queue entry the loop took it from).
+pub(crate) fn borrowed(ptr: NonNull<Header>) -> ManuallyDrop<Waker> {
+    let raw = RawWaker::new(ptr.as_ptr().cast_const().cast(), &VTABLE);
+    // SAFETY: `VTABLE`'s functions uphold the `RawWaker` contract for a data
+    // pointer to a live task header: `clone` takes a reference, `wake` and
+    // `drop` release one, `wake_by_ref` takes its own. `ManuallyDrop` keeps
+    // this borrowed waker from releasing a reference it never took.
+    ManuallyDrop::new(unsafe { Waker::from_raw(raw) })
+}
+
+/// Queues a task that was woken, handing over the reference `task` owns.
+pub(crate) fn schedule(task: TaskRef) {
+    if mark_scheduled(&task) {
+        run_queue::push(task);
+    }
+}
+
+/// Queues a task that was woken, taking a new reference for the queue.
+pub(crate) fn schedule_by_ref(task: &TaskRef) {
+    if mark_scheduled(task) {
+        run_queue::push(task.clone_ref());
+    }
+}
+
+/// Sets `SCHEDULED`; returns whether the task must now be queued (it was
+/// neither queued already nor complete).
+fn mark_scheduled(task: &TaskRef) -> bool {
+    let prev = task.header().state.fetch_or(SCHEDULED, Ordering::AcqRel);
+    prev & (SCHEDULED | COMPLETE) == 0
+}
+
+/// # Safety
+///
+/// `ptr` is the data pointer of a waker made by [`borrowed`] or [`clone`]:
+/// it points to a task header that the waker keeps alive.
+unsafe fn clone(ptr: *const ()) -> RawWaker {
+    // SAFETY: see the function's contract; the waker keeps the header alive.
+    unsafe { (*ptr.cast::<Header>()).add_ref() };
+    RawWaker::new(ptr, &VTABLE)
+}
+
+/// # Safety
+///
+/// As for [`clone`], and the waker owns one reference, which this consumes.
+unsafe fn wake(ptr: *const ()) {
+    // SAFETY: the waker's reference moves into the `TaskRef`.
+    let task = unsafe { TaskRef::from_raw(NonNull::new_unchecked(ptr.cast_mut().cast())) };
+    schedule(task);
+}
+
+/// # Safety
+///
+/// As for [`clone`].
+unsafe fn wake_by_ref(ptr: *const ()) {
+    // SAFETY: the waker's reference is borrowed for the call, not consumed:
+    // `ManuallyDrop` keeps the `TaskRef` from releasing it.
+    let task = ManuallyDrop::new(unsafe {
+        TaskRef::from_raw(NonNull::new_unchecked(ptr.cast_mut().cast()))
+    });
+    schedule_by_ref(&task);
+}
+
+/// # Safety
+///
+/// As for [`wake`].
+unsafe fn drop_waker(ptr: *const ()) {
+    // SAFETY: the waker owns one reference, released here, once.
+    unsafe { Header::release(NonNull::new_unchecked(ptr.cast_mut().cast())) }
+}
