@@ -95,3 +95,8 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         .unwrap_or_else(|err| panic!("loopy::block_on could not create a runtime: {err}"))
         .block_on(future)
 }
+
+/// The README's code, compiled by `cargo test` so that it cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

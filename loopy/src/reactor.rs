@@ -50,6 +50,9 @@ pub(crate) struct Reactor {
     /// Wakers collected from one batch of events, woken after the borrows
     /// above are released; kept between waits so waking does not allocate.
     woken: RefCell<Vec<Waker>>,
+    /// I/O operations the task being polled may still complete before it
+    /// has to yield; refilled before every poll.
+    budget: Cell<u32>,
 }
 
 /// The sources by key, with free slots reused.
@@ -108,6 +111,11 @@ impl Waiters {
     }
 }
 
+/// How many I/O operations one poll of a task may complete. A task whose
+/// socket always has data would otherwise never return `Pending`, and the
+/// loop would never get back to its timers and other sockets.
+const BUDGET_PER_POLL: u32 = 128;
+
 /// How many events one wait takes in at most; more wait for the next.
 const EVENTS_PER_WAIT: NonZeroUsize = match NonZeroUsize::new(1024) {
     Some(n) => n,
@@ -124,7 +132,23 @@ impl Reactor {
             }),
             events: RefCell::new(Events::with_capacity(EVENTS_PER_WAIT)),
             woken: RefCell::new(Vec::new()),
+            budget: Cell::new(BUDGET_PER_POLL),
         }
+    }
+
+    /// Gives the task about to be polled its full I/O budget.
+    pub(crate) fn refill_budget(&self) {
+        self.budget.set(BUDGET_PER_POLL);
+    }
+
+    /// Whether the running task may do one more I/O operation in this poll.
+    pub(crate) fn has_budget(&self) -> bool {
+        self.budget.get() > 0
+    }
+
+    /// Counts one completed I/O operation against the running task.
+    pub(crate) fn spend_budget(&self) {
+        self.budget.set(self.budget.get().saturating_sub(1));
     }
 
     /// Registers `fd`, which must be in non-blocking mode, for edge-triggered

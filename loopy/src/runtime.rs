@@ -26,7 +26,9 @@
 //!    task back onto the queue when it can make progress. At most
 //!    `event_interval` tasks run per turn, so that a task that is always
 //!    ready (say, one that loops on `yield_now`) cannot keep the loop from
-//!    its timers and sockets.
+//!    its timers and sockets. Likewise a task may complete at most 128 I/O
+//!    operations in one poll before it is made to yield, so a socket that
+//!    always has data cannot hold the loop either.
 //! 3. **Fire due timers.** Every timer in the [`TimerHeap`] whose deadline
 //!    has passed wakes its task.
 //! 4. **Wait for I/O.** If nothing is ready, ask the poller for events and
@@ -263,6 +265,7 @@ impl Runtime {
         core.remote.wake_main();
         loop {
             if core.remote.take_main_wake() {
+                core.reactor.refill_budget();
                 if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
                     return output;
                 }
@@ -393,6 +396,7 @@ impl Core {
     /// Runs one task taken off the run queue.
     fn run(&self, task: TaskRef) {
         self.current.set(task.header().id);
+        self.reactor.refill_budget();
         let ran = task.run();
         self.current.set(TaskId::MAIN);
         match ran {

@@ -256,20 +256,29 @@ impl<T: AsFd> Async<T> {
     }
 
     /// Try `op`; on `WouldBlock`, forget the readiness and wait for the next
-    /// edge; otherwise hand back what it returned.
+    /// edge; otherwise hand back what it returned. A task that has used up
+    /// its I/O budget for this poll yields first, so that one busy socket
+    /// cannot keep the loop from everything else.
     fn poll_io<R>(
         &self,
         dir: Direction,
         cx: &mut Context<'_>,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
+        if !self.reactor.has_budget() {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
         loop {
             if self.source.poll_ready(dir, cx).is_pending() {
                 return Poll::Pending;
             }
             match op(self.get_ref()) {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.source.clear_ready(dir),
-                result => return Poll::Ready(result),
+                result => {
+                    self.reactor.spend_budget();
+                    return Poll::Ready(result);
+                }
             }
         }
     }

@@ -121,7 +121,7 @@ impl TaskRef {
     {
         let cell = Box::new(TaskCell {
             header: Header {
-                state: AtomicUsize::new(SCHEDULED | HANDLE | 3 * REF_ONE),
+                state: AtomicUsize::new(SCHEDULED | HANDLE | (3 * REF_ONE)),
                 vtable: &TaskCell::<F>::VTABLE,
                 remote,
                 id,
