@@ -3,7 +3,7 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::Signature;
+use syn::{Generics, Signature};
 
 use crate::errors::Errors;
 use crate::item::AsyncFn;
@@ -43,7 +43,7 @@ fn entry(attribute: Macro, args: TokenStream, item: TokenStream) -> TokenStream 
         {
             errors.at(
                 test,
-                "remove this `#[test]`; `#[loopy::test]` already makes the function a test",
+                "`#[loopy::test]` already makes the function a test; remove this `#[test]`",
             );
         }
         function.attrs.retain(|attr| !attr.path().is_ident("test"));
@@ -51,7 +51,7 @@ fn entry(attribute: Macro, args: TokenStream, item: TokenStream) -> TokenStream 
     if errors.is_empty() {
         expand(attribute, &options, function)
     } else {
-        errors.beside(stand_in(attribute, function))
+        errors.beside(stand_in(attribute, &function))
     }
 }
 
@@ -124,31 +124,39 @@ fn expand(attribute: Macro, options: &Options, function: AsyncFn) -> TokenStream
     }
 }
 
-/// Writes what stands in for the function while the macro reports errors: a
-/// function of the same name that holds the user's function, as written, as a
-/// nested item. The compiler still checks the body (so the IDE keeps working),
-/// while the outer signature is one that no rule forbids (so `main` with
-/// parameters does not add "`main` function has wrong type" to our message).
-fn stand_in(attribute: Macro, function: AsyncFn) -> TokenStream {
-    let AsyncFn {
-        attrs,
-        vis,
-        sig,
-        body,
-    } = function;
-    let ident = &sig.ident;
+/// Writes what stands in for the function while the macro reports errors.
+///
+/// Outside, it is the function the expansion would have been, so callers still
+/// type-check; the program's `main` and tests lose their parameters and
+/// generics, which rustc would reject with errors of its own. Inside, it holds
+/// the user's function, as written, as a nested item: the compiler still checks
+/// the body (so the IDE keeps working), but nothing ever runs it, since the
+/// crate does not compile.
+fn stand_in(attribute: Macro, function: &AsyncFn) -> TokenStream {
+    let (attrs, vis, body) = (&function.attrs, &function.vis, &function.body);
     let inner = Signature {
         constness: None,
         abi: None,
-        ..sig.clone()
+        ..function.sig.clone()
     };
+    let mut outer = Signature {
+        asyncness: None,
+        unsafety: None,
+        ..inner.clone()
+    };
+    if attribute == Macro::Test || outer.ident == "main" {
+        outer.inputs.clear();
+        outer.generics = Generics::default();
+    }
     let test = test_attribute(attribute);
     quote! {
         #test
         #(#attrs)*
-        #vis fn #ident() {
+        #[allow(unused_variables)]
+        #vis #outer {
             #[allow(dead_code)]
             #inner #body
+            ::core::unreachable!()
         }
     }
 }
@@ -222,9 +230,11 @@ mod tests {
             ]
         );
         let stand_in = quote! {
+            #[allow(unused_variables)]
             fn main() {
                 #[allow(dead_code)]
                 fn main<T>(x: T) {}
+                ::core::unreachable!()
             }
         };
         assert_eq!(items.len(), 1);
@@ -243,7 +253,7 @@ mod tests {
         let (items, errors) = items_and_errors(output);
         assert_eq!(
             errors,
-            ["remove this `#[test]`; `#[loopy::test]` already makes the function a test"]
+            ["`#[loopy::test]` already makes the function a test; remove this `#[test]`"]
         );
         let tests = quote!(#(#items)*).to_string().matches("test").count();
         assert_eq!(tests, 1, "only the macro's own `#[test]` is left");
@@ -268,5 +278,32 @@ mod tests {
                 struct Config;
             ),
         );
+    }
+
+    #[test]
+    fn a_stand_in_keeps_the_signature_callers_use() {
+        let output = main(
+            quote!(trac),
+            quote!(
+                pub async fn measure<T>(pause: T) -> u64 {
+                    5
+                }
+            ),
+        );
+        let (items, errors) = items_and_errors(output);
+        assert_eq!(
+            errors.len(),
+            3,
+            "the option, the parameter and the generics: {errors:?}"
+        );
+        let stand_in = quote! {
+            #[allow(unused_variables)]
+            pub fn measure<T>(pause: T) -> u64 {
+                #[allow(dead_code)]
+                async fn measure<T>(pause: T) -> u64 { 5 }
+                ::core::unreachable!()
+            }
+        };
+        assert_same_tokens(quote!(#(#items)*), stand_in);
     }
 }

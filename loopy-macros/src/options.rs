@@ -58,9 +58,9 @@ impl Options {
                 return options;
             }
         };
+        let valid = attribute.options();
         let mut seen = Vec::new();
         for Written { key, value } in written {
-            let valid = attribute.options();
             let name = key.to_string();
             if !valid.contains(&name.as_str()) {
                 errors.at(
@@ -85,7 +85,8 @@ impl Options {
                 errors.at(value, "`trace` takes no value; write just `trace`")
             }
             ("name", value) => self.name = string(key, value, "name = \"worker\"", errors),
-            (_crate, value) => {
+            // `crate`: the only other option any attribute accepts.
+            (_, value) => {
                 let example = "crate = \"my_loopy\"";
                 let Some(text) = string(key, value, example, errors) else {
                     return;

@@ -1,0 +1,3 @@
+// `#[loopy::main]` needs an `async fn`.
+#[loopy::main]
+fn main() {}

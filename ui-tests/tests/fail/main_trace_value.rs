@@ -1,0 +1,3 @@
+// `trace` is a flag: it takes no value.
+#[loopy::main(trace = true)]
+async fn main() {}

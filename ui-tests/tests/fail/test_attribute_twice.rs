@@ -1,0 +1,6 @@
+// `#[loopy::test]` adds `#[test]` itself.
+#[loopy::test]
+#[test]
+async fn checks() {}
+
+fn main() {}

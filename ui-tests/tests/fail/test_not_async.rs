@@ -1,0 +1,5 @@
+// `#[loopy::test]` needs an `async fn`.
+#[loopy::test]
+fn checks() {}
+
+fn main() {}
