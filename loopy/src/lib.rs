@@ -59,6 +59,7 @@ pub mod net;
 mod reactor;
 mod run_queue;
 pub mod runtime;
+pub mod signal;
 pub mod task;
 pub mod time;
 mod unwind;
@@ -73,7 +74,53 @@ pub use runtime::Runtime;
 pub use task::{cancel, spawn, yield_now, JoinError, JoinHandle};
 pub use time::{interval, sleep, sleep_until, timeout};
 
-pub use loopy_macros::{main, task, test};
+/// Runnable examples for the attribute documented below.
+///
+/// ```
+/// #[loopy::main]
+/// async fn main() -> std::io::Result<()> {
+///     let listener = loopy::net::TcpListener::bind("127.0.0.1:0")?;
+///     assert_ne!(listener.local_addr()?.port(), 0);
+///     Ok(())
+/// }
+/// # main().unwrap();
+/// ```
+pub use loopy_macros::main;
+
+/// Runnable examples for the attribute documented below.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// /// Counts down, then reports who it was.
+/// #[loopy::task(name = "countdown")]
+/// async fn countdown(mut n: u32) -> String {
+///     while n > 0 {
+///         loopy::sleep(Duration::from_millis(1)).await;
+///         n -= 1;
+///     }
+///     loopy::task::name().unwrap()
+/// }
+///
+/// loopy::block_on(async {
+///     let handle: loopy::JoinHandle<String> = countdown(3);
+///     assert_eq!(handle.await.unwrap(), "countdown");
+/// });
+/// ```
+pub use loopy_macros::task;
+
+/// Examples for the attribute documented below (`cargo test` runs such
+/// functions as tests; a doctest can only compile them).
+///
+/// ```
+/// #[loopy::test]
+/// async fn sleeps_at_least_as_long_as_asked() {
+///     let start = std::time::Instant::now();
+///     loopy::sleep(std::time::Duration::from_millis(5)).await;
+///     assert!(start.elapsed() >= std::time::Duration::from_millis(5));
+/// }
+/// ```
+pub use loopy_macros::test;
 
 /// Runs `future` to completion on a new [`Runtime`] and returns its
 /// output; tasks still pending at the end are dropped with the runtime.
