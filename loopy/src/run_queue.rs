@@ -1,13 +1,15 @@
 //! Where woken tasks wait for their turn.
 //!
 //! The loop thread's [`RunQueue`] is a plain `VecDeque` behind a `RefCell`:
-//! a wake on the loop thread pushes to it without a lock. A wake from any
+//! a wake on the loop thread pushes to it without a lock. Besides tasks it
+//! holds, at most once, the future passed to `block_on`, so that future
+//! takes its turn like any task. A wake from any
 //! other thread cannot touch it, so it goes to the runtime's [`Remote`]
 //! half instead: a mutex-guarded list that the loop drains at the start of
 //! each turn, plus a poke at the poller in case the loop is asleep in
 //! `epoll_wait`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -18,35 +20,59 @@ use polling::Poller;
 use crate::context;
 use crate::task::raw::TaskRef;
 
-/// The tasks that are ready to be polled, in the order they were woken.
+/// What the run queue holds: a task, or `block_on`'s own future.
+pub(crate) enum Runnable {
+    Task(TaskRef),
+    /// The future `block_on` is running, which lives on `block_on`'s stack
+    /// rather than in a task.
+    Main,
+}
+
+/// Tasks that are ready to be polled, in the order they were woken.
 pub(crate) struct RunQueue {
     /// Loop thread only; never borrowed across a poll.
-    tasks: RefCell<VecDeque<TaskRef>>,
+    entries: RefCell<VecDeque<Runnable>>,
+    /// Whether `Runnable::Main` is in `entries`, so a second wake of the
+    /// main future adds nothing.
+    main_queued: Cell<bool>,
 }
 
 impl RunQueue {
     pub(crate) fn new() -> RunQueue {
         RunQueue {
-            tasks: RefCell::new(VecDeque::new()),
+            entries: RefCell::new(VecDeque::new()),
+            main_queued: Cell::new(false),
         }
     }
 
     pub(crate) fn push(&self, task: TaskRef) {
-        self.tasks.borrow_mut().push_back(task);
+        self.entries.borrow_mut().push_back(Runnable::Task(task));
     }
 
-    pub(crate) fn pop(&self) -> Option<TaskRef> {
-        self.tasks.borrow_mut().pop_front()
+    /// Queues `block_on`'s future, unless it is queued already.
+    pub(crate) fn push_main(&self) {
+        if !self.main_queued.replace(true) {
+            self.entries.borrow_mut().push_back(Runnable::Main);
+        }
+    }
+
+    pub(crate) fn pop(&self) -> Option<Runnable> {
+        let entry = self.entries.borrow_mut().pop_front();
+        if let Some(Runnable::Main) = entry {
+            self.main_queued.set(false);
+        }
+        entry
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.tasks.borrow().is_empty()
+        self.entries.borrow().is_empty()
     }
 
     /// Drops every queued reference (the runtime is shutting down).
     pub(crate) fn clear(&self) {
-        let tasks = std::mem::take(&mut *self.tasks.borrow_mut());
-        drop(tasks);
+        let entries = std::mem::take(&mut *self.entries.borrow_mut());
+        self.main_queued.set(false);
+        drop(entries);
     }
 }
 
@@ -73,7 +99,7 @@ pub(crate) struct Remote {
     /// Set when `queue` has tasks or `block_on`'s future was woken from
     /// afar, so the loop can check with one atomic load instead of a lock.
     pending: AtomicBool,
-    /// `block_on`'s own future was woken and should be polled.
+    /// `block_on`'s own future was woken from afar and should be queued.
     main_woken: AtomicBool,
     /// The loop's poller, whose `notify` interrupts a sleeping wait.
     poller: Arc<Poller>,
@@ -93,7 +119,7 @@ impl Remote {
                 closed: false,
             }),
             pending: AtomicBool::new(false),
-            main_woken: AtomicBool::new(true),
+            main_woken: AtomicBool::new(false),
             poller,
         }
     }
@@ -124,27 +150,26 @@ impl Remote {
         let _ = self.poller.notify();
     }
 
-    /// Whether the loop has something to do besides its run queue.
+    /// Whether another thread woke something the loop has not taken in.
     pub(crate) fn has_pending(&self) -> bool {
-        self.pending.load(Ordering::Acquire) || self.main_woken.load(Ordering::Acquire)
+        self.pending.load(Ordering::Acquire)
     }
 
-    /// Moves remotely woken tasks into the run queue.
+    /// Moves what other threads woke into the run queue.
     pub(crate) fn drain_into(&self, run_queue: &RunQueue) {
-        if self.pending.swap(false, Ordering::AcqRel) {
-            let tasks = std::mem::take(&mut self.lock().tasks);
-            run_queue.tasks.borrow_mut().extend(tasks);
+        // A plain load first: the common case, nothing pending, then costs
+        // no read-modify-write.
+        if !(self.pending.load(Ordering::Acquire) && self.pending.swap(false, Ordering::AcqRel)) {
+            return;
         }
-    }
-
-    /// Consumes a wake of `block_on`'s future: `true` if it should be
-    /// polled.
-    pub(crate) fn take_main_wake(&self) -> bool {
-        self.main_woken.load(Ordering::Acquire) && self.main_woken.swap(false, Ordering::AcqRel)
-    }
-
-    pub(crate) fn wake_main(&self) {
-        self.main_woken.store(true, Ordering::Release);
+        if self.main_woken.swap(false, Ordering::AcqRel) {
+            run_queue.push_main();
+        }
+        let tasks = std::mem::take(&mut self.lock().tasks);
+        run_queue
+            .entries
+            .borrow_mut()
+            .extend(tasks.into_iter().map(Runnable::Task));
     }
 
     /// The runtime is shutting down: drop what is queued and refuse more.
@@ -158,17 +183,24 @@ impl Remote {
     }
 }
 
-/// The waker of `block_on`'s own future: a flag, and a poke at the poller
-/// when the wake comes from somewhere the loop is not looking.
+/// The waker of `block_on`'s own future: on the loop thread it queues the
+/// future directly; elsewhere it leaves a flag and pokes the poller.
 impl Wake for Remote {
     fn wake(self: Arc<Self>) {
         self.wake_by_ref();
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.wake_main();
-        let on_loop = context::with_core(|core| core.is_some_and(|c| Arc::ptr_eq(&c.remote, self)));
-        if !on_loop {
+        let queued = context::with_core(|core| match core {
+            Some(core) if Arc::ptr_eq(&core.remote, self) => {
+                core.run_queue.push_main();
+                true
+            }
+            _ => false,
+        });
+        if !queued {
+            self.main_woken.store(true, Ordering::Release);
+            self.pending.store(true, Ordering::Release);
             self.notify();
         }
     }

@@ -39,7 +39,8 @@
 //!    that has work is better off doing it.
 //!
 //! [`Runtime::block_on`] turns the loop until the future it was given is
-//! done; that future is polled before each turn in which it was woken.
+//! done. That future sits in the run queue like a task whenever it is woken,
+//! and takes its turn in order.
 //!
 //! A turn, traced (`Runtime::builder().trace(true)`, or
 //! `#[loopy::main(trace)]`), prints one line to stderr, such as
@@ -61,7 +62,7 @@ use polling::Poller;
 use crate::blocking::{self, BlockingPool};
 use crate::context;
 use crate::reactor::Reactor;
-use crate::run_queue::{Remote, RunQueue};
+use crate::run_queue::{Remote, RunQueue, Runnable};
 use crate::task::raw::{NewTask, Ran, TaskRef};
 use crate::task::registry::TaskRegistry;
 use crate::task::{JoinHandle, TaskId};
@@ -262,16 +263,17 @@ impl Runtime {
         let core = &*self.core;
         let mut future = pin!(future);
         let mut cx = Context::from_waker(&core.main_waker);
-        core.remote.wake_main();
-        loop {
-            if core.remote.take_main_wake() {
-                core.reactor.refill_budget();
-                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                    return output;
-                }
+        let mut output = None;
+        let mut poll_main = || match future.as_mut().poll(&mut cx) {
+            Poll::Ready(out) => {
+                output = Some(out);
+                true
             }
-            core.turn();
-        }
+            Poll::Pending => false,
+        };
+        core.run_queue.push_main();
+        while !core.turn(&mut poll_main) {}
+        output.expect("the loop stops only once block_on's future is ready")
     }
 
     /// How many tasks of this runtime panicked, and the first one's
@@ -301,8 +303,10 @@ impl Drop for Runtime {
 }
 
 impl Core {
-    /// One turn of the loop; see the module's essay.
-    fn turn(&self) {
+    /// One turn of the loop; see the module's essay. `poll_main` polls
+    /// `block_on`'s future when its entry comes up; the turn ends early and
+    /// returns `true` once that future is ready.
+    fn turn(&self, poll_main: &mut dyn FnMut() -> bool) -> bool {
         let turn = self.turns.get() + 1;
         self.turns.set(turn);
 
@@ -312,11 +316,19 @@ impl Core {
         // 2. Run ready tasks, at most `event_interval` of them.
         let mut ran = 0;
         while ran < self.event_interval {
-            let Some(task) = self.run_queue.pop() else {
+            let Some(entry) = self.run_queue.pop() else {
                 break;
             };
-            self.run(task);
             ran += 1;
+            match entry {
+                Runnable::Task(task) => self.run(task),
+                Runnable::Main => {
+                    self.reactor.refill_budget();
+                    if poll_main() {
+                        return true;
+                    }
+                }
+            }
         }
         let polls = self.polls_since_io.get().saturating_add(ran);
 
@@ -355,6 +367,7 @@ impl Core {
         if self.trace {
             TurnReport { ran, fired, waited }.print(turn);
         }
+        false
     }
 
     /// Waits on the poller and wakes the tasks of the sources that became

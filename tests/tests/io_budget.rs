@@ -1,5 +1,8 @@
-//! A task that is always ready cannot starve timers and other tasks:
-//! neither one that keeps yielding nor one whose socket always has data.
+//! A task whose socket always has data never sees `WouldBlock`, so without
+//! the per-poll I/O budget it would never return `Pending` and the loop
+//! would never get back to its timers. (Tasks that keep yielding are
+//! covered in `yield_now.rs`.) The case needs milliseconds; a starved loop
+//! needs far longer, or forever, so it runs under a 5 s deadline.
 //!
 //! Starvation would show as a hang, so each case runs on its own thread and
 //! the test fails if it has not finished within a generous deadline.
@@ -7,41 +10,15 @@
 use std::io::Write;
 use std::net::TcpListener as StdListener;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-/// Runs `case` on a fresh thread; panics if it does not finish in 5 s. The
-/// cases need milliseconds; a starved loop needs far longer, or forever.
-fn within_deadline(case: fn()) {
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || {
-        case();
-        let _ = done.send(());
-    });
-    finished
-        .recv_timeout(Duration::from_secs(5))
-        .expect("the loop was starved: the case did not finish within 5 s");
-}
-
-#[test]
-fn a_task_that_always_yields_does_not_starve_a_timer() {
-    within_deadline(|| {
-        loopy::block_on(async {
-            let spinner = loopy::spawn(async {
-                loop {
-                    loopy::yield_now().await;
-                }
-            });
-            loopy::sleep(Duration::from_millis(20)).await;
-            spinner.cancel();
-        })
-    });
-}
+use loopy_tests::within;
 
 #[test]
 fn a_socket_that_always_has_data_does_not_starve_a_timer() {
-    within_deadline(|| {
+    within(Duration::from_secs(5), || {
         let listener = StdListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let stop = Arc::new(AtomicBool::new(false));
