@@ -33,21 +33,29 @@ fn sleeps_fire_in_deadline_order() {
 fn timers_due_in_the_same_turn_still_fire_in_deadline_order() {
     let order = block_on(async {
         let order = Rc::new(RefCell::new(Vec::new()));
-        let start = Instant::now();
+        // Far enough out that every task arms its timer before the first
+        // deadline, even on a slow machine or under valgrind.
+        let base = Instant::now() + Duration::from_millis(200);
         let handles: Vec<_> = [7u64, 3, 9, 1, 5, 8, 2, 6, 4]
             .into_iter()
             .map(|step| {
                 let order = order.clone();
                 spawn(async move {
-                    sleep_until(start + Duration::from_millis(step)).await;
+                    sleep_until(base + Duration::from_millis(step)).await;
                     order.borrow_mut().push(step);
                 })
             })
             .collect();
-        // Let every task register its timer, then hold the loop past all the
+        // Let every task arm its timer, then hold the loop past all the
         // deadlines, so they all expire in one turn.
         loopy::yield_now().await;
-        std::thread::sleep(Duration::from_millis(15));
+        assert!(
+            order.borrow().is_empty(),
+            "no deadline may pass before all are armed"
+        );
+        std::thread::sleep(
+            (base + Duration::from_millis(15)).saturating_duration_since(Instant::now()),
+        );
         for handle in handles {
             handle.await.unwrap();
         }

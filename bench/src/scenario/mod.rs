@@ -1,0 +1,168 @@
+//! The workloads. Each is one generic function over [`Runtime`], so every
+//! runtime runs the same code; the I/O ones also have a raw `polling` version
+//! in [`crate::raw`]. Each run checks its own result (sums, echoed bytes) and
+//! panics if it is wrong, so a fast wrong answer never reaches the table.
+
+mod echo;
+mod memory;
+mod spawn_join;
+mod tcp_echo_external;
+mod tcp_echo_inproc;
+mod timers;
+mod wake_chain;
+mod yield_pingpong;
+
+pub use self::echo::{message, BUF_LEN, MESSAGE_LEN};
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use crate::runtime::{Contender, Loopy, Runtime, Smol, Spawn, SpawnLocal, Tokio};
+use crate::sizes::Sizes;
+
+/// Where every scenario listens: loopback, with a port the OS picks.
+pub const LOCALHOST: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+
+/// One number a scenario reports.
+pub struct Metric {
+    /// The table's name for it, with its unit.
+    pub name: &'static str,
+    /// Whether a bigger number is the better one.
+    pub higher_is_better: bool,
+}
+
+/// A throughput: bigger is better.
+const fn per_second(name: &'static str) -> Metric {
+    Metric {
+        name,
+        higher_is_better: true,
+    }
+}
+
+/// A time, a lateness or a size: smaller is better.
+const fn cost(name: &'static str) -> Metric {
+    Metric {
+        name,
+        higher_is_better: false,
+    }
+}
+
+/// One row group of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    /// Spawn tasks that return a number; join them all.
+    SpawnJoin,
+    /// Two tasks yield in turn.
+    YieldPingpong,
+    /// A token goes round a ring of tasks, one wake per hop.
+    WakeChain,
+    /// 100,000 tasks sleep 1-50 ms each.
+    Timers,
+    /// 10,000 tasks sleep 1-50 ms each: the run to read lateness from.
+    TimersSmall,
+    /// Echo server and clients in one loop.
+    TcpEchoInproc,
+    /// Echo server in the loop, blocking clients on another thread.
+    TcpEchoExternal,
+    /// Heap bytes per task parked forever.
+    MemoryTask,
+    /// Heap bytes per accepted connection held idle.
+    MemoryConn,
+}
+
+impl Scenario {
+    /// Every scenario, in table order.
+    pub const ALL: [Scenario; 9] = [
+        Scenario::SpawnJoin,
+        Scenario::YieldPingpong,
+        Scenario::WakeChain,
+        Scenario::Timers,
+        Scenario::TimersSmall,
+        Scenario::TcpEchoInproc,
+        Scenario::TcpEchoExternal,
+        Scenario::MemoryTask,
+        Scenario::MemoryConn,
+    ];
+
+    /// The name in the table, also accepted by `--only`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::SpawnJoin => "spawn_join",
+            Scenario::YieldPingpong => "yield_pingpong",
+            Scenario::WakeChain => "wake_chain",
+            Scenario::Timers => "timers",
+            Scenario::TimersSmall => "timers_10k",
+            Scenario::TcpEchoInproc => "tcp_echo_inproc",
+            Scenario::TcpEchoExternal => "tcp_echo_external",
+            Scenario::MemoryTask => "memory_task",
+            Scenario::MemoryConn => "memory_conn",
+        }
+    }
+
+    /// What [`Scenario::run`] returns, in order.
+    pub fn metrics(self) -> &'static [Metric] {
+        const SPAWN_JOIN: &[Metric] = &[per_second("M tasks/s")];
+        const YIELD: &[Metric] = &[per_second("M switches/s")];
+        const WAKE: &[Metric] = &[per_second("M wakes/s")];
+        const TIMERS: &[Metric] = &[
+            cost("wall ms"),
+            cost("mean late µs"),
+            cost("max late µs"),
+            cost("fired early"),
+        ];
+        const ECHO_INPROC: &[Metric] = &[per_second("k round trips/s")];
+        const ECHO_EXTERNAL: &[Metric] = &[
+            per_second("k round trips/s"),
+            cost("p50 µs"),
+            cost("p99 µs"),
+        ];
+        const MEMORY_TASK: &[Metric] = &[cost("bytes/idle task")];
+        const MEMORY_CONN: &[Metric] = &[cost("bytes/idle conn")];
+        match self {
+            Scenario::SpawnJoin => SPAWN_JOIN,
+            Scenario::YieldPingpong => YIELD,
+            Scenario::WakeChain => WAKE,
+            Scenario::Timers | Scenario::TimersSmall => TIMERS,
+            Scenario::TcpEchoInproc => ECHO_INPROC,
+            Scenario::TcpEchoExternal => ECHO_EXTERNAL,
+            Scenario::MemoryTask => MEMORY_TASK,
+            Scenario::MemoryConn => MEMORY_CONN,
+        }
+    }
+
+    /// Runs the scenario once on `contender`; `None` if it has no such
+    /// scenario (the raw loop has no tasks, so it only does I/O).
+    pub fn run(self, contender: Contender, sizes: &Sizes) -> Option<Vec<f64>> {
+        match contender {
+            Contender::Loopy => Some(self.run_on::<Loopy>(sizes)),
+            Contender::Tokio => Some(self.run_on::<Tokio<Spawn>>(sizes)),
+            Contender::TokioLocal => Some(self.run_on::<Tokio<SpawnLocal>>(sizes)),
+            Contender::Smol => Some(self.run_on::<Smol>(sizes)),
+            Contender::Raw => self.run_raw(sizes),
+        }
+    }
+
+    /// The scenario on runtime `R`.
+    fn run_on<R: Runtime>(self, sizes: &Sizes) -> Vec<f64> {
+        match self {
+            Scenario::SpawnJoin => spawn_join::run::<R>(sizes.spawn_join),
+            Scenario::YieldPingpong => yield_pingpong::run::<R>(sizes.yields),
+            Scenario::WakeChain => wake_chain::run::<R>(sizes.ring, sizes.wakes),
+            Scenario::Timers => timers::run::<R>(sizes.timers),
+            Scenario::TimersSmall => timers::run::<R>(sizes.timers_small),
+            Scenario::TcpEchoInproc => tcp_echo_inproc::run::<R>(sizes.echo),
+            Scenario::TcpEchoExternal => tcp_echo_external::run::<R>(sizes.echo),
+            Scenario::MemoryTask => memory::idle_tasks::<R>(sizes.idle_tasks),
+            Scenario::MemoryConn => memory::idle_conns::<R>(sizes.idle_conns),
+        }
+    }
+
+    /// The scenario on the raw `polling` loop, if it does I/O.
+    fn run_raw(self, sizes: &Sizes) -> Option<Vec<f64>> {
+        match self {
+            Scenario::TcpEchoInproc => Some(tcp_echo_inproc::run_raw(sizes.echo)),
+            Scenario::TcpEchoExternal => Some(tcp_echo_external::run_raw(sizes.echo)),
+            Scenario::MemoryConn => Some(memory::idle_conns_raw(sizes.idle_conns)),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The bench's smoke mode: every scenario for every contender, with tiny
+//! sizes, so the bench cannot rot. Each scenario checks its own results (the
+//! sum of joined outputs, every echoed byte, the token's hop count) and panics
+//! on a wrong one, which fails the run; these tests read the table it prints.
+
+use std::process::Command;
+
+/// The contenders, in column order.
+const CONTENDERS: [&str; 5] = ["loopy", "tokio", "tokio-local", "smol", "raw"];
+
+/// Every scenario, and whether the raw loop runs it (it runs only I/O).
+const SCENARIOS: [(&str, bool); 9] = [
+    ("spawn_join", false),
+    ("yield_pingpong", false),
+    ("wake_chain", false),
+    ("timers", false),
+    ("timers_10k", false),
+    ("tcp_echo_inproc", true),
+    ("tcp_echo_external", true),
+    ("memory_task", false),
+    ("memory_conn", true),
+];
+
+/// Runs the bench binary with `args`; its stdout, once it has exited 0.
+fn bench(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_loopy-bench"))
+        .args(args)
+        .output()
+        .expect("running loopy-bench");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "loopy-bench {args:?} failed: {stderr}"
+    );
+    String::from_utf8(output.stdout).expect("the table is UTF-8")
+}
+
+/// The table's rows as cells, header first, without the alignment rule.
+fn rows(table: &str) -> Vec<Vec<String>> {
+    table
+        .lines()
+        .filter(|line| line.starts_with('|') && !line.starts_with("|---"))
+        .map(|line| {
+            line.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn smoke_runs_every_scenario_for_every_contender() {
+    let table = bench(&["--smoke"]);
+    let rows = rows(&table);
+    let header = &rows[0];
+    assert_eq!(header[2..7], CONTENDERS, "contender columns:\n{table}");
+    assert_eq!(
+        header[7..],
+        [
+            "loopy/tokio",
+            "loopy/tokio-local",
+            "loopy/smol",
+            "loopy/raw"
+        ]
+    );
+
+    for (scenario, raw) in SCENARIOS {
+        let group: Vec<&Vec<String>> = rows.iter().filter(|row| row[0] == scenario).collect();
+        assert!(!group.is_empty(), "no row for {scenario}:\n{table}");
+        for row in group {
+            let metric = &row[1];
+            for (contender, cell) in CONTENDERS.iter().zip(&row[2..7]) {
+                if *contender == "raw" && !raw {
+                    assert_eq!(cell, "n/a", "{scenario} {metric}: raw has no tasks");
+                    continue;
+                }
+                let value: f64 = cell
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{scenario} {metric} {contender}: `{cell}`"));
+                if metric.starts_with("fired early") {
+                    assert_eq!(value, 0.0, "{scenario}: {contender} fired timers early");
+                } else if metric.contains("/s") {
+                    assert!(value > 0.0, "{scenario} {metric} {contender}: {value}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn only_and_contender_narrow_the_run_to_one_cell() {
+    let table = bench(&["--smoke", "--only", "tcp_echo_inproc", "--contender", "raw"]);
+    let rows = rows(&table);
+    assert_eq!(rows.len(), 2, "header and one row:\n{table}");
+    assert_eq!(rows[0], ["scenario", "metric", "raw"]);
+    assert_eq!(rows[1][..2], ["tcp_echo_inproc", "k round trips/s ↑"]);
+}
+
+#[test]
+fn an_unknown_name_is_refused_with_the_known_ones() {
+    let output = Command::new(env!("CARGO_BIN_EXE_loopy-bench"))
+        .args(["--only", "spawn_jion"])
+        .output()
+        .expect("running loopy-bench");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown name `spawn_jion`"), "{stderr}");
+    assert!(stderr.contains("spawn_join"), "{stderr}");
+}
