@@ -28,6 +28,9 @@ pub(crate) enum Runnable {
     Main,
 }
 
+/// How many entries an idle run queue keeps room for (8 KiB).
+const KEPT_CAPACITY: usize = 1024;
+
 /// Tasks that are ready to be polled, in the order they were woken.
 pub(crate) struct RunQueue {
     /// Loop thread only; never borrowed across a poll.
@@ -66,6 +69,16 @@ impl RunQueue {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.borrow().is_empty()
+    }
+
+    /// Gives back memory a burst of wakes left behind: an empty queue keeps
+    /// room for `KEPT_CAPACITY` entries and frees the rest. Called when the
+    /// loop is about to sleep, so it costs nothing while tasks are running.
+    pub(crate) fn release_spare_capacity(&self) {
+        let mut entries = self.entries.borrow_mut();
+        if entries.is_empty() && entries.capacity() > KEPT_CAPACITY {
+            entries.shrink_to(KEPT_CAPACITY);
+        }
     }
 
     /// Drops every queued reference (the runtime is shutting down).
@@ -203,5 +216,45 @@ impl Wake for Remote {
             self.pending.store(true, Ordering::Release);
             self.notify();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::raw::NewTask;
+    use crate::task::TaskId;
+
+    /// A queue holding `count` references to one real (never polled) task.
+    fn queue_with(count: usize) -> (RunQueue, NewTask) {
+        let poller = Arc::new(Poller::new().unwrap());
+        let task = TaskRef::allocate(async {}, TaskId(1), Arc::new(Remote::new(poller)));
+        let queue = RunQueue::new();
+        for _ in 0..count {
+            queue.push(task.queued.clone_ref());
+        }
+        (queue, task)
+    }
+
+    #[test]
+    fn an_idle_queue_gives_back_what_a_burst_took() {
+        let (queue, _task) = queue_with(50_000);
+        queue.release_spare_capacity();
+        assert!(queue.entries.borrow().capacity() >= 50_000, "busy: kept");
+        while queue.pop().is_some() {}
+        queue.release_spare_capacity();
+        assert!(queue.entries.borrow().capacity() <= KEPT_CAPACITY);
+    }
+
+    #[test]
+    fn main_is_queued_once_however_often_it_is_woken() {
+        let (queue, _task) = queue_with(1);
+        queue.push_main();
+        queue.push_main();
+        assert!(matches!(queue.pop(), Some(Runnable::Task(_))));
+        assert!(matches!(queue.pop(), Some(Runnable::Main)));
+        assert!(queue.pop().is_none());
+        queue.push_main();
+        assert!(matches!(queue.pop(), Some(Runnable::Main)));
     }
 }

@@ -343,6 +343,7 @@ impl Core {
         //    have been running for a while, else go straight on.
         let idle = self.run_queue.is_empty() && !self.remote.has_pending();
         let timeout = if idle {
+            self.run_queue.release_spare_capacity();
             Some(
                 self.timers
                     .next_deadline()

@@ -147,37 +147,43 @@ pub struct JoinError {
     /// The task that failed, for messages.
     id: TaskId,
     /// What happened to it.
-    cause: Cause,
+    failure: Failure,
 }
 
-enum Cause {
+/// Why a task ended without a result. A finished task keeps only this, not
+/// a whole `JoinError`: its id is in its header already.
+pub(crate) enum Failure {
     Cancelled,
     Panic(Box<dyn Any + Send + 'static>),
 }
 
+impl Failure {
+    /// Attaches the task's id for the handle.
+    pub(crate) fn into_error(self, id: TaskId) -> JoinError {
+        JoinError { id, failure: self }
+    }
+
+    /// The message a `JoinError` for this failure displays.
+    pub(crate) fn describe(&self, id: TaskId) -> String {
+        match self {
+            Failure::Cancelled => format!("task {id} was cancelled"),
+            Failure::Panic(payload) => match panic_message(payload.as_ref()) {
+                Some(message) => format!("task {id} panicked: {message}"),
+                None => format!("task {id} panicked"),
+            },
+        }
+    }
+}
+
 impl JoinError {
-    pub(crate) fn cancelled(id: TaskId) -> JoinError {
-        JoinError {
-            id,
-            cause: Cause::Cancelled,
-        }
-    }
-
-    pub(crate) fn panicked(id: TaskId, payload: Box<dyn Any + Send + 'static>) -> JoinError {
-        JoinError {
-            id,
-            cause: Cause::Panic(payload),
-        }
-    }
-
     /// Whether the task was cancelled.
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.cause, Cause::Cancelled)
+        matches!(self.failure, Failure::Cancelled)
     }
 
     /// Whether the task panicked.
     pub fn is_panic(&self) -> bool {
-        matches!(self.cause, Cause::Panic(_))
+        matches!(self.failure, Failure::Panic(_))
     }
 
     /// The id of the task that failed.
@@ -202,9 +208,9 @@ impl JoinError {
     /// The value the task panicked with, or the error itself if the task
     /// was cancelled.
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
-        match self.cause {
-            Cause::Panic(payload) => Ok(payload),
-            Cause::Cancelled => Err(self),
+        match self.failure {
+            Failure::Panic(payload) => Ok(payload),
+            Failure::Cancelled => Err(self),
         }
     }
 }
@@ -220,25 +226,17 @@ fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
 
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.cause {
-            Cause::Cancelled => write!(f, "task {} was cancelled", self.id),
-            Cause::Panic(payload) => match panic_message(payload.as_ref()) {
-                Some(message) => write!(f, "task {} panicked: {message}", self.id),
-                None => write!(f, "task {} panicked", self.id),
-            },
-        }
+        f.write_str(&self.failure.describe(self.id))
     }
 }
 
 impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.cause {
-            Cause::Cancelled => write!(f, "JoinError::Cancelled({})", self.id),
-            Cause::Panic(payload) => match panic_message(payload.as_ref()) {
-                Some(message) => write!(f, "JoinError::Panic({}, {message:?})", self.id),
-                None => write!(f, "JoinError::Panic({}, ..)", self.id),
-            },
-        }
+        let kind = match self.failure {
+            Failure::Cancelled => "Cancelled",
+            Failure::Panic(_) => "Panic",
+        };
+        write!(f, "JoinError::{kind}({:?})", self.failure.describe(self.id))
     }
 }
 

@@ -32,7 +32,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use super::join::JoinError;
+use super::join::{Failure, JoinError};
 use super::state::{CANCELLED, COMPLETE, HANDLE, MAX_REFS, REF_ONE, SCHEDULED};
 use super::waker;
 use super::TaskId;
@@ -82,7 +82,9 @@ struct TaskCell<F: Future> {
 /// What a task holds over its life.
 enum Stage<F: Future> {
     Running(F),
-    Finished(Result<F::Output, JoinError>),
+    /// The output, or why there is none (the `JoinError` is made when the
+    /// handle takes it, with the id from the header).
+    Finished(Result<F::Output, Failure>),
     Consumed,
 }
 
@@ -330,8 +332,8 @@ impl<F: Future + 'static> TaskCell<F> {
             // run now; a panicking destructor is reported like a panic.
             let old = mem::replace(stage, Stage::Consumed);
             match panic::catch_unwind(AssertUnwindSafe(move || drop(old))) {
-                Ok(()) => Err(JoinError::cancelled(id)),
-                Err(payload) => Err(JoinError::panicked(id, payload)),
+                Ok(()) => Err(Failure::Cancelled),
+                Err(payload) => Err(Failure::Panic(payload)),
             }
         } else {
             let waker = waker::borrowed(ptr);
@@ -342,11 +344,11 @@ impl<F: Future + 'static> TaskCell<F> {
             match panic::catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx))) {
                 Ok(Poll::Pending) => return Ran::Pending,
                 Ok(Poll::Ready(output)) => Ok(output),
-                Err(payload) => Err(JoinError::panicked(id, payload)),
+                Err(payload) => Err(Failure::Panic(payload)),
             }
         };
         let ran = match &result {
-            Err(err) if err.is_panic() => Ran::Panicked(err.to_string()),
+            Err(failure @ Failure::Panic(_)) => Ran::Panicked(failure.describe(id)),
             _ => Ran::Finished,
         };
         // The old stage may still hold the (panicked or finished) future;
@@ -364,6 +366,9 @@ impl<F: Future + 'static> TaskCell<F> {
         // SAFETY: forwarded from our caller.
         let stage = unsafe { Self::stage(ptr) };
         if let Stage::Finished(result) = mem::replace(stage, Stage::Consumed) {
+            // SAFETY: the header is live while the caller holds a reference.
+            let id = unsafe { ptr.as_ref() }.id;
+            let result = result.map_err(|failure| failure.into_error(id));
             // SAFETY: our caller promises the type of `dst`.
             unsafe { *dst.cast::<Option<Result<F::Output, JoinError>>>() = Some(result) };
         }
