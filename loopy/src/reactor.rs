@@ -18,21 +18,28 @@
 //! before each wait (no `epoll_ctl` per wait, as one-shot registration
 //! would need).
 //!
-//! Why not also treat a short read as "drained" and skip the read that
-//! returns `WouldBlock`? Because a short read can leave an end-of-file
-//! behind: when data and the peer's FIN arrive before the same wait, epoll
-//! reports one edge, the read returns the data, and no further edge comes
-//! for the FIN. Without `EPOLLRDHUP`, which `polling` does not expose, only
-//! another read can see that EOF, so loopy reads until `WouldBlock` or EOF.
+//! A TCP read shorter than its buffer emptied the socket, so loopy clears
+//! readability after it too and saves the read that would only say
+//! `WouldBlock`. There is one catch. When data and the peer's FIN arrive
+//! before the same wait, epoll reports a single edge; the read returns the
+//! data, and no further edge ever comes for the FIN. tokio learns of the
+//! FIN from `EPOLLRDHUP`, which `polling` does not expose. loopy instead
+//! keeps such a source *unconfirmed*: any later event for it settles the
+//! matter (epoll reports the whole current mask, so a pending FIN shows as
+//! readable), and one that sees no event for [`UNCONFIRMED_GRACE`] is
+//! marked readable again so its reader looks once more. A busy socket
+//! never pays for the extra read; a FIN that hid behind a short read is
+//! seen at most a few milliseconds late.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::io;
 use std::num::NonZeroUsize;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use polling::{Event, Events, PollMode, Poller};
 
@@ -53,6 +60,11 @@ pub(crate) struct Reactor {
     /// I/O operations the task being polled may still complete before it
     /// has to yield; refilled before every poll.
     budget: Cell<u32>,
+    /// Sources whose readability a short read cleared, oldest first, with
+    /// the time from which each is counted (see the module docs).
+    unconfirmed: RefCell<VecDeque<(Instant, Rc<Source>)>>,
+    /// When the last wait returned: no event handled since is newer.
+    last_wait: Cell<Instant>,
 }
 
 /// The sources by key, with free slots reused.
@@ -67,6 +79,10 @@ pub(crate) struct Source {
     key: usize,
     /// `READABLE` and `WRITABLE` bits, as last learned.
     ready: Cell<u8>,
+    /// Since when a short read has cleared `READABLE` without an event to
+    /// confirm it; `None` once confirmed. The time also tells this marking
+    /// from an earlier one whose queue entry is still waiting to expire.
+    unconfirmed_since: Cell<Option<Instant>>,
     /// Wakers of tasks waiting to read, then to write.
     waiters: [RefCell<Waiters>; 2],
 }
@@ -116,6 +132,10 @@ impl Waiters {
 /// loop would never get back to its timers and other sockets.
 const BUDGET_PER_POLL: u32 = 128;
 
+/// How long a short read is trusted to have drained a socket without an
+/// event to confirm it; after that the reader reads once more.
+pub(crate) const UNCONFIRMED_GRACE: Duration = Duration::from_millis(20);
+
 /// How many events one wait takes in at most; more wait for the next.
 const EVENTS_PER_WAIT: NonZeroUsize = match NonZeroUsize::new(1024) {
     Some(n) => n,
@@ -133,6 +153,8 @@ impl Reactor {
             events: RefCell::new(Events::with_capacity(EVENTS_PER_WAIT)),
             woken: RefCell::new(Vec::new()),
             budget: Cell::new(BUDGET_PER_POLL),
+            unconfirmed: RefCell::new(VecDeque::new()),
+            last_wait: Cell::new(Instant::now()),
         }
     }
 
@@ -162,6 +184,7 @@ impl Reactor {
         let source = Rc::new(Source {
             key,
             ready: Cell::new(Direction::Read.bit() | Direction::Write.bit()),
+            unconfirmed_since: Cell::new(None),
             waiters: Default::default(),
         });
         // SAFETY: `add_with_mode` requires that the descriptor be removed
@@ -210,6 +233,7 @@ impl Reactor {
             let mut events = self.events.borrow_mut();
             events.clear();
             self.poller.wait(&mut events, timeout)?;
+            self.last_wait.set(Instant::now());
             let sources = self.sources.borrow();
             for event in events.iter() {
                 // An event for a slot freed (or reused) since the wait began
@@ -230,10 +254,59 @@ impl Reactor {
     }
 }
 
+impl Reactor {
+    /// A short read left `source` drained, probably: stop reading until an
+    /// event comes, or until the grace period runs out unconfirmed.
+    pub(crate) fn assume_drained(&self, source: &Rc<Source>) {
+        source.clear_ready(Direction::Read);
+        if source.unconfirmed_since.get().is_none() {
+            let since = self.last_wait.get();
+            source.unconfirmed_since.set(Some(since));
+            self.unconfirmed
+                .borrow_mut()
+                .push_back((since, Rc::clone(source)));
+        }
+    }
+
+    /// Marks readable again, and wakes the readers of, every source whose
+    /// short read has gone unconfirmed for the grace period by `now`.
+    pub(crate) fn expire_unconfirmed(&self, now: Instant) {
+        let mut woken = Vec::new();
+        {
+            let mut unconfirmed = self.unconfirmed.borrow_mut();
+            while let Some((since, _)) = unconfirmed.front() {
+                if *since + UNCONFIRMED_GRACE > now {
+                    break;
+                }
+                let (since, source) = unconfirmed.pop_front().expect("front() was Some");
+                // Unless an event settled this marking meanwhile (and maybe a
+                // later short read made a new one, with its own entry).
+                if source.unconfirmed_since.get() == Some(since) {
+                    source.mark_ready(true, Direction::Read, &mut woken);
+                }
+            }
+        }
+        for waker in woken {
+            unwind::wake_contained(waker);
+        }
+    }
+
+    /// When the oldest unconfirmed short read expires.
+    pub(crate) fn next_expiry(&self) -> Option<Instant> {
+        let unconfirmed = self.unconfirmed.borrow();
+        unconfirmed
+            .front()
+            .map(|(since, _)| *since + UNCONFIRMED_GRACE)
+    }
+}
+
 impl Source {
     fn mark_ready(&self, yes: bool, dir: Direction, woken: &mut Vec<Waker>) {
         if yes {
             self.ready.set(self.ready.get() | dir.bit());
+            if let Direction::Read = dir {
+                self.unconfirmed_since.set(None);
+            }
             self.waiters[dir as usize].borrow_mut().take_into(woken);
         }
     }

@@ -332,23 +332,25 @@ impl Core {
         }
         let polls = self.polls_since_io.get().saturating_add(ran);
 
-        // 3. Fire the timers that are due.
-        let fired = if self.timers.armed() > 0 {
-            self.timers.fire_due(Instant::now())
-        } else {
-            0
-        };
+        // 3. Fire the timers that are due, and give up on short reads that
+        //    no event has confirmed for a while (see `reactor.rs`).
+        let mut fired = 0;
+        if self.timers.armed() > 0 || self.reactor.next_expiry().is_some() {
+            let now = Instant::now();
+            fired = self.timers.fire_due(now);
+            self.reactor.expire_unconfirmed(now);
+        }
 
         // 4. Wait for I/O: sleep if there is nothing to do, peek if tasks
         //    have been running for a while, else go straight on.
         let idle = self.run_queue.is_empty() && !self.remote.has_pending();
         let timeout = if idle {
             self.run_queue.release_spare_capacity();
-            Some(
-                self.timers
-                    .next_deadline()
-                    .map(|deadline| deadline.saturating_duration_since(Instant::now())),
-            )
+            let deadline = match (self.timers.next_deadline(), self.reactor.next_expiry()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            Some(deadline.map(|deadline| deadline.saturating_duration_since(Instant::now())))
         } else if polls >= self.event_interval && self.reactor.has_sources() {
             Some(Some(Duration::ZERO))
         } else {

@@ -191,6 +191,13 @@ impl<T: AsFd> Async<T> {
         self.writable().await
     }
 
+    /// A read shorter than its buffer emptied the descriptor (true of
+    /// stream sockets and pipes, not of datagrams): skip the read that
+    /// would only say `WouldBlock`. See `reactor.rs` for why this is safe.
+    pub(crate) fn assume_drained(&self) {
+        self.reactor.assume_drained(&self.source);
+    }
+
     /// Runs the non-blocking read `op` until it does not fail with
     /// `WouldBlock`, waiting for readability in between.
     ///

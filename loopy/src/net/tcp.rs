@@ -1,6 +1,7 @@
 //! TCP: `TcpListener` and `TcpStream`.
 
 use std::fmt;
+use std::future::poll_fn;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::pin::Pin;
@@ -204,7 +205,7 @@ impl TcpStream {
     ///
     /// The OS error, such as `ConnectionReset`.
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.read_with(|mut stream| stream.read(buf)).await
+        poll_fn(|cx| self.poll_recv(cx, buf)).await
     }
 
     /// Receives exactly `buf.len()` bytes.
@@ -299,7 +300,14 @@ impl TcpStream {
     }
 
     fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_read_with(cx, |mut stream| stream.read(buf))
+        let len = buf.len();
+        let received = self.io.poll_read_with(cx, |mut stream| stream.read(buf));
+        if let Poll::Ready(Ok(n)) = received {
+            if n > 0 && n < len {
+                self.io.assume_drained();
+            }
+        }
+        received
     }
 
     fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
