@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Syscalls per round trip of the TCP echo scenarios, for each contender,
-# counted by `strace -f -c` around one run of the release binary.
+# counted by `strace -f -c` around one run of the bench executable (the one
+# `cargo bench -p loopy-bench` runs, built in the bench profile).
 #
 #   bench/syscalls.sh                       # both echo scenarios, all contenders
 #   SCENARIOS=tcp_echo_inproc CONTENDERS="loopy raw" bench/syscalls.sh
@@ -18,10 +19,13 @@ contenders=${CONTENDERS:-loopy tokio tokio-local smol raw}
 # external clients add one untimed handshake round of 64.
 declare -A round_trips=([tcp_echo_inproc]=64000 [tcp_echo_external]=64064)
 
-command -v strace >/dev/null || { echo "syscalls.sh: strace is not installed" >&2; exit 1; }
-cargo build --quiet --release -p loopy-bench --manifest-path "$here/Cargo.toml"
-target=${CARGO_TARGET_DIR:-$(cd "$here/.." && pwd)/target}
-bin=$target/release/loopy-bench
+for tool in strace jq; do
+    command -v "$tool" >/dev/null || { echo "syscalls.sh: $tool is not installed" >&2; exit 1; }
+done
+# Build without running, and take the executable's path from cargo's report.
+bin=$(cargo bench --quiet --no-run -p loopy-bench --bench compare \
+    --manifest-path "$here/Cargo.toml" --message-format=json |
+    jq -r 'select(.reason == "compiler-artifact" and .target.name == "compare") | .executable')
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 

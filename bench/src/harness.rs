@@ -2,8 +2,8 @@
 
 use std::time::Instant;
 
-use crate::options::Options;
-use crate::scenario::Scenario;
+use crate::suite::options::Options;
+use crate::suite::scenario::Scenario;
 
 /// One scenario's result.
 pub struct Outcome {

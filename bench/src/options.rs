@@ -1,19 +1,19 @@
 //! The command line.
 
-use crate::runtime::Contender;
-use crate::scenario::Scenario;
-use crate::sizes::Sizes;
+use crate::suite::runtime::Contender;
+use crate::suite::scenario::Scenario;
+use crate::suite::sizes::Sizes;
 
 /// Printed after a bad argument.
 pub const USAGE: &str = "\
-usage: loopy-bench [--smoke] [--reps N] [--only SCENARIO,..] [--contender NAME,..]
+usage: cargo bench -p loopy-bench -- [--smoke] [--reps N] [--only SCENARIO,..] [--contender NAME,..]
 
   --smoke          tiny sizes and 1 repetition (what `cargo test` runs)
   --reps N         repetitions of each scenario per contender (default 5)
   --only LIST      scenarios to run, by name (default: all)
   --contender LIST contenders to run: loopy, tokio, tokio-local, smol, raw (default: all)";
 
-/// What one run of the binary does.
+/// What one run of the bench does.
 pub struct Options {
     /// Whether `--smoke` was given: shown in the table's header line.
     pub smoke: bool,
@@ -28,7 +28,8 @@ pub struct Options {
 }
 
 impl Options {
-    /// Reads the arguments after the program name.
+    /// Reads the arguments after the program name. `--bench`, which
+    /// `cargo bench` passes to every bench target, is ignored.
     ///
     /// # Errors
     ///
@@ -41,6 +42,7 @@ impl Options {
         while let Some(arg) = args.next() {
             let mut value = || args.next().ok_or(format!("`{arg}` needs a value"));
             match arg.as_str() {
+                "--bench" => {}
                 "--smoke" => smoke = true,
                 "--reps" => {
                     let value = value()?;

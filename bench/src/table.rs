@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::harness::Outcome;
-use crate::options::Options;
-use crate::runtime::Contender;
+use crate::suite::harness::Outcome;
+use crate::suite::options::Options;
+use crate::suite::runtime::Contender;
 
 /// The header line and the table: one row per scenario metric, one column
 /// per contender's median, then loopy's ratio to each peer (loopy / peer).

@@ -1,9 +1,12 @@
 //! The bench's smoke mode: every scenario for every contender, with tiny
 //! sizes, so the bench cannot rot. Each scenario checks its own results (the
 //! sum of joined outputs, every echoed byte, the token's hop count) and panics
-//! on a wrong one, which fails the run; these tests read the table it prints.
+//! on a wrong one, which fails the test; these tests read the table it returns.
 
-use std::process::Command;
+#[path = "../src/suite.rs"]
+mod suite;
+
+use std::sync::{Mutex, PoisonError};
 
 /// The contenders, in column order.
 const CONTENDERS: [&str; 5] = ["loopy", "tokio", "tokio-local", "smol", "raw"];
@@ -21,18 +24,16 @@ const SCENARIOS: [(&str, bool); 9] = [
     ("memory_conn", true),
 ];
 
-/// Runs the bench binary with `args`; its stdout, once it has exited 0.
-fn bench(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_loopy-bench"))
-        .args(args)
-        .output()
-        .expect("running loopy-bench");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "loopy-bench {args:?} failed: {stderr}"
-    );
-    String::from_utf8(output.stdout).expect("the table is UTF-8")
+/// Held during each run: the counting allocator sees every thread, so two
+/// tests at once would count each other's allocations in the memory scenarios.
+static ONE_RUN_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Runs the bench as `cargo bench -p loopy-bench -- ARGS` would.
+fn bench(args: &[&str]) -> Result<String, String> {
+    let _alone = ONE_RUN_AT_A_TIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    suite::run(args.iter().map(|arg| arg.to_string()))
 }
 
 /// The table's rows as cells, header first, without the alignment rule.
@@ -51,7 +52,7 @@ fn rows(table: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn smoke_runs_every_scenario_for_every_contender() {
-    let table = bench(&["--smoke"]);
+    let table = bench(&["--smoke"]).expect("the smoke run");
     let rows = rows(&table);
     let header = &rows[0];
     assert_eq!(header[2..7], CONTENDERS, "contender columns:\n{table}");
@@ -90,7 +91,8 @@ fn smoke_runs_every_scenario_for_every_contender() {
 
 #[test]
 fn only_and_contender_narrow_the_run_to_one_cell() {
-    let table = bench(&["--smoke", "--only", "tcp_echo_inproc", "--contender", "raw"]);
+    let table = bench(&["--smoke", "--only", "tcp_echo_inproc", "--contender", "raw"])
+        .expect("the narrowed run");
     let rows = rows(&table);
     assert_eq!(rows.len(), 2, "header and one row:\n{table}");
     assert_eq!(rows[0], ["scenario", "metric", "raw"]);
@@ -99,12 +101,22 @@ fn only_and_contender_narrow_the_run_to_one_cell() {
 
 #[test]
 fn an_unknown_name_is_refused_with_the_known_ones() {
-    let output = Command::new(env!("CARGO_BIN_EXE_loopy-bench"))
-        .args(["--only", "spawn_jion"])
-        .output()
-        .expect("running loopy-bench");
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("unknown name `spawn_jion`"), "{stderr}");
-    assert!(stderr.contains("spawn_join"), "{stderr}");
+    let message = bench(&["--only", "spawn_jion"]).expect_err("a misspelt scenario");
+    assert!(message.contains("unknown name `spawn_jion`"), "{message}");
+    assert!(message.contains("spawn_join"), "{message}");
+    assert!(message.contains("usage: cargo bench"), "{message}");
+}
+
+#[test]
+fn the_bench_flag_from_cargo_bench_is_ignored() {
+    let table = bench(&[
+        "--bench",
+        "--smoke",
+        "--only",
+        "spawn_join",
+        "--contender",
+        "loopy",
+    ])
+    .expect("`--bench` is accepted");
+    assert_eq!(rows(&table).len(), 2, "header and one row:\n{table}");
 }

@@ -37,8 +37,9 @@
 //!   queue, from any thread.
 //!
 //! The unsafe code lives in `task/raw.rs` (the task allocation),
-//! `task/waker.rs` (the waker's vtable) and the one call that registers a
-//! descriptor with the poller (`reactor.rs`).
+//! `task/waker.rs` (the waker's vtable), the one call that registers a
+//! descriptor with the poller (`reactor.rs`) and the one that installs the
+//! SIGINT handler (`signal.rs`).
 //!
 //! # Compared with the Python loops
 //!

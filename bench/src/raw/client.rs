@@ -3,7 +3,7 @@
 use polling::Event;
 
 use super::socket::Socket;
-use crate::scenario::{message, BUF_LEN, MESSAGE_LEN};
+use crate::suite::scenario::{message, BUF_LEN, MESSAGE_LEN};
 
 /// Sends a message, reads its echo back and checks it, repeats.
 pub struct Client<'p> {

@@ -5,7 +5,7 @@ use std::ops::Range;
 use polling::Event;
 
 use super::socket::Socket;
-use crate::scenario::BUF_LEN;
+use crate::suite::scenario::BUF_LEN;
 
 /// Reads what is there, writes it back, repeats; until the peer closes.
 pub struct EchoConn<'p> {

@@ -8,7 +8,7 @@ use super::registered::Registered;
 use super::serve::accept;
 use super::socket::Socket;
 use super::{wait, EVENTS_PER_WAIT};
-use crate::alloc::Window;
+use crate::suite::alloc::Window;
 
 /// Accepts `conns` connections on `listener`, registering each, and calls
 /// `on_accept` with the count after each; returns the heap bytes that grew

@@ -9,8 +9,8 @@ use super::client::Client;
 use super::echo_conn::EchoConn;
 use super::socket::Socket;
 use super::{wait, EVENTS_PER_WAIT};
-use crate::scenario::LOCALHOST;
-use crate::sizes::Echo;
+use crate::suite::scenario::LOCALHOST;
+use crate::suite::sizes::Echo;
 
 /// Connects `size.conns` pairs, runs every client's round trips to the end,
 /// waits for every server connection to see its client close; returns the

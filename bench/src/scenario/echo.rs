@@ -7,7 +7,7 @@
 
 use std::io;
 
-use crate::runtime::Runtime;
+use crate::suite::runtime::Runtime;
 
 /// Bytes in one message.
 pub const MESSAGE_LEN: usize = 64;

@@ -12,10 +12,10 @@ use std::future;
 use std::rc::Rc;
 
 use super::LOCALHOST;
-use crate::alloc::Window;
-use crate::dialer::Dialer;
-use crate::raw;
-use crate::runtime::Runtime;
+use crate::suite::alloc::Window;
+use crate::suite::dialer::Dialer;
+use crate::suite::raw;
+use crate::suite::runtime::Runtime;
 
 /// Spawns `tasks` tasks that each wait forever, once every one has been
 /// polled; returns bytes per task.

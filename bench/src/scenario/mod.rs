@@ -1,6 +1,6 @@
 //! The workloads. Each is one generic function over [`Runtime`], so every
 //! runtime runs the same code; the I/O ones also have a raw `polling` version
-//! in [`crate::raw`]. Each run checks its own result (sums, echoed bytes) and
+//! in [`crate::suite::raw`]. Each run checks its own result (sums, echoed bytes) and
 //! panics if it is wrong, so a fast wrong answer never reaches the table.
 
 mod echo;
@@ -16,8 +16,8 @@ pub use self::echo::{message, BUF_LEN, MESSAGE_LEN};
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use crate::runtime::{Contender, Loopy, Runtime, Smol, Spawn, SpawnLocal, Tokio};
-use crate::sizes::Sizes;
+use crate::suite::runtime::{Contender, Loopy, Runtime, Smol, Spawn, SpawnLocal, Tokio};
+use crate::suite::sizes::Sizes;
 
 /// Where every scenario listens: loopback, with a port the OS picks.
 pub const LOCALHOST: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);

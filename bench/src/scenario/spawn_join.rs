@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::runtime::Runtime;
+use crate::suite::runtime::Runtime;
 
 /// Spawns `tasks` tasks, joins them all, checks the sum; returns M tasks/s.
 pub fn run<R: Runtime>(tasks: usize) -> Vec<f64> {

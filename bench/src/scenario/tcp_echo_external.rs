@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use super::echo::{self, MESSAGE_LEN};
 use super::LOCALHOST;
-use crate::raw;
-use crate::runtime::Runtime;
-use crate::sizes::Echo;
+use crate::suite::raw;
+use crate::suite::runtime::Runtime;
+use crate::suite::sizes::Echo;
 
 /// What the client thread measured.
 struct Report {

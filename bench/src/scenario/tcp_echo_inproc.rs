@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use super::echo::{self, BUF_LEN, MESSAGE_LEN};
 use super::LOCALHOST;
-use crate::raw;
-use crate::runtime::Runtime;
-use crate::sizes::Echo;
+use crate::suite::raw;
+use crate::suite::runtime::Runtime;
+use crate::suite::sizes::Echo;
 
 /// Runs the server and `size.conns` clients, each doing `size.rounds` round
 /// trips; returns k round trips/s.

@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::runtime::Runtime;
-use crate::xorshift::XorShift;
+use crate::suite::runtime::Runtime;
+use crate::suite::xorshift::XorShift;
 
 /// Every contender draws the same durations in the same order.
 const SEED: u64 = 0x5EED_1E55_C0FF_EE00;

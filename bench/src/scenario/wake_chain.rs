@@ -5,8 +5,8 @@
 use std::rc::Rc;
 use std::time::Instant;
 
-use crate::baton::Baton;
-use crate::runtime::Runtime;
+use crate::suite::baton::Baton;
+use crate::suite::runtime::Runtime;
 
 /// `ring` tasks pass a token around until it has been passed `wakes` times;
 /// returns M wakes/s.

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::runtime::Runtime;
+use crate::suite::runtime::Runtime;
 
 /// Two tasks each yield `yields` times; returns M switches/s.
 pub fn run<R: Runtime>(yields: usize) -> Vec<f64> {

@@ -1,6 +1,12 @@
 //! loopy beside tokio, smol and a raw `polling` loop, in one process, printing
 //! one markdown table.
 //!
+//! Two targets include this file as `mod suite` (so its modules name each
+//! other `crate::suite::..`): the bench `benches/compare.rs`, which
+//! `cargo bench -p loopy-bench` runs, and the smoke test `tests/smoke.rs`,
+//! which `cargo test` runs. The peers are dev-dependencies, so the package
+//! has no library or binary of its own.
+//!
 //! # How a run goes
 //!
 //! For each scenario in turn, every contender runs it once (loopy, tokio,
@@ -31,21 +37,19 @@ mod sizes;
 mod table;
 mod xorshift;
 
-use std::process::ExitCode;
-
 /// Counts live heap bytes while a memory scenario holds a counting window open.
 #[global_allocator]
 static ALLOCATOR: alloc::Counting = alloc::Counting;
 
-fn main() -> ExitCode {
-    let options = match options::Options::parse(std::env::args().skip(1)) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("loopy-bench: {message}\n\n{}", options::USAGE);
-            return ExitCode::from(2);
-        }
-    };
+/// Runs what the command line `args` (those after the program name) asks
+/// for and returns the table. Progress goes to stderr meanwhile.
+///
+/// # Errors
+///
+/// A message naming the argument that was not understood, then the usage.
+pub fn run(args: impl IntoIterator<Item = String>) -> Result<String, String> {
+    let options = options::Options::parse(args.into_iter())
+        .map_err(|message| format!("{message}\n\n{}", options::USAGE))?;
     let results = harness::run(&options);
-    print!("{}", table::render(&options, &results));
-    ExitCode::SUCCESS
+    Ok(table::render(&options, &results))
 }

@@ -1,0 +1,169 @@
+//! Three demos of what a loop does: sleeping tasks, a socket server and
+//! client, and cancelling a task.
+//!
+//! Descends from the demo program of the Python event loops loopy grew
+//! from, which ran the same three demos on generators and `select()`. Here
+//! the server survives a client that goes away, the client reads each echo
+//! whole however TCP splits it, and the cancelled task cleans up after
+//! itself.
+//!
+//! Try it:
+//!
+//! ```text
+//! cargo run --example demos
+//! ```
+//!
+//! It prints, in about eight seconds:
+//!
+//! ```text
+//! --- Sleep Demo ---
+//! Start
+//! One
+//! Two
+//! End sleep demo
+//! --- Socket Demo ---
+//! Server listening on 127.0.0.1:PORT
+//! ...
+//! All demos completed successfully!
+//! ```
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use loopy::net::{TcpListener, TcpStream};
+
+/// What the client of the socket demo sends, one message at a time.
+const MESSAGES: [&str; 3] = [
+    "Hello from the client!",
+    "This is a test message",
+    "Goodbye!",
+];
+
+#[loopy::main]
+async fn main() -> io::Result<()> {
+    sleep_demo().await;
+    socket_demo().await?;
+    cancellation_demo().await;
+    println!("All demos completed successfully!");
+    Ok(())
+}
+
+/// Two tasks sleep at once: the loop wakes each when its time comes, and
+/// neither blocks the other.
+async fn sleep_demo() {
+    println!("--- Sleep Demo ---");
+    println!("Start");
+    let start = Instant::now();
+    let one = loopy::spawn(async {
+        loopy::sleep(Duration::from_secs(1)).await;
+        println!("One");
+    });
+    let two = loopy::spawn(async {
+        loopy::sleep(Duration::from_secs(2)).await;
+        println!("Two");
+    });
+    one.await.expect("the task printing One does not fail");
+    two.await.expect("the task printing Two does not fail");
+    loopy::sleep_until(start + Duration::from_secs(3)).await;
+    println!("End sleep demo");
+}
+
+/// An echo server and a client in two tasks of the same loop.
+async fn socket_demo() -> io::Result<()> {
+    println!("--- Socket Demo ---");
+    // Bound before either task starts, so the client can connect at once.
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    let server = loopy::spawn(echo_server(listener));
+    let client = loopy::spawn(client(addr));
+    client.await.expect("the client task does not panic")?;
+    server.cancel();
+    let stopped = server.await;
+    assert!(stopped.is_err_and(|err| err.is_cancelled()));
+    println!("Socket demo finished");
+    Ok(())
+}
+
+/// Accepts connections and echoes each in a task of its own.
+async fn echo_server(listener: TcpListener) -> io::Result<()> {
+    println!("Server listening on {}", listener.local_addr()?);
+    loop {
+        let (stream, peer) = listener.accept().await?;
+        println!("New connection from {peer}");
+        loopy::spawn(async move {
+            if let Err(err) = echo(&stream, peer).await {
+                println!("Connection error from {peer}: {err}");
+            }
+        });
+    }
+}
+
+/// Sends back everything `peer` sends, until it closes its side.
+async fn echo(stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
+    let mut buf = [0; 1024];
+    loop {
+        let n = stream.recv(&mut buf).await?;
+        if n == 0 {
+            println!("Connection closed from {peer}");
+            return Ok(());
+        }
+        println!(
+            "Received from {peer}: {}",
+            String::from_utf8_lossy(&buf[..n])
+        );
+        stream.send_all(&buf[..n]).await?;
+    }
+}
+
+/// Sends the messages half a second apart and reads each echo whole, then
+/// closes its side and waits until the server has closed the connection.
+async fn client(addr: SocketAddr) -> io::Result<()> {
+    let stream = TcpStream::connect(addr).await?;
+    for (i, message) in MESSAGES.into_iter().enumerate() {
+        if i > 0 {
+            loopy::sleep(Duration::from_millis(500)).await;
+        }
+        println!("Client sending: {message}");
+        stream.send_all(message.as_bytes()).await?;
+        let mut echo = vec![0; message.len()];
+        stream.recv_exact(&mut echo).await?;
+        println!("Client received: {}", String::from_utf8_lossy(&echo));
+    }
+    println!("Client finished sending messages");
+    stream.shutdown(std::net::Shutdown::Write)?;
+    // The server's end of file answers ours: then the connection is done.
+    let mut rest = [0; 1];
+    while stream.recv(&mut rest).await? > 0 {}
+    Ok(())
+}
+
+/// A task that would run forever is cancelled: its future is dropped, so
+/// its destructors run, and whoever awaits it learns it was cancelled.
+async fn cancellation_demo() {
+    println!("--- Cancellation Demo ---");
+    let long_running = loopy::spawn(async {
+        let _cleanup = Cleanup;
+        for n in 1.. {
+            println!("Long-running task iteration {n}");
+            loopy::sleep(Duration::from_secs(1)).await;
+        }
+    });
+    loopy::sleep(Duration::from_secs(3)).await;
+    println!("Cancelling the task...");
+    long_running.cancel();
+    match long_running.await {
+        Err(err) if err.is_cancelled() => println!("The joiner saw the task cancelled: {err}"),
+        other => println!("The joiner expected a cancellation but got {other:?}"),
+    }
+    println!("Cancellation demo finished");
+}
+
+/// Prints when the long-running task's future is dropped.
+struct Cleanup;
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        println!("Long-running task cleanup");
+    }
+}

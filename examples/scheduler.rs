@@ -1,0 +1,134 @@
+//! The "system call" scheduler: task ids, new tasks, sleeping, waiting for a
+//! task and killing one, each step explained in one line.
+//!
+//! Descends from the Python scheduler in which tasks were generators that
+//! `yield`ed system calls to the loop: `GetTid()`, `NewTask(target)`,
+//! `WaitTask(tid)` and `KillTask(tid)`. On loopy these are
+//! [`loopy::task::id()`], [`loopy::spawn`], `.await` on a
+//! [`loopy::JoinHandle`] and [`JoinHandle::cancel`](loopy::JoinHandle::cancel).
+//!
+//! One thing is different on purpose. In the original any task could
+//! `KillTask` or `WaitTask` any id, even the task that created it. In loopy
+//! an id is only a name: waiting and cancelling need the `JoinHandle`,
+//! which `spawn` gives to the spawner alone and which cannot be copied. So
+//! these are *capabilities*, and a task cannot kill the one that created it.
+//!
+//! Try it:
+//!
+//! ```text
+//! cargo run --example scheduler
+//! ```
+
+use std::fmt::Display;
+use std::time::Duration;
+
+use loopy::task::{Builder, TaskId};
+
+#[loopy::main]
+async fn main() {
+    say("I am block_on's own future; loopy::task::id() gives me id 0");
+
+    let worker = Builder::new().name("worker").spawn(worker());
+    say(format_args!(
+        "spawned task {} (worker); the JoinHandle I got back is the only way to wait for it or cancel it",
+        worker.id()
+    ));
+    let spinner = Builder::new().name("spinner").spawn(spinner());
+    say(format_args!(
+        "spawned task {} (spinner), which would spin forever",
+        spinner.id()
+    ));
+
+    say("waiting for the worker's result; the loop runs the other tasks meanwhile");
+    match worker.await {
+        Ok(answer) => say(format_args!("the worker returned {answer}")),
+        Err(err) => say(format_args!("the worker failed: {err}")),
+    }
+
+    say(format_args!(
+        "cancelling task {} (the spinner)",
+        spinner.id()
+    ));
+    spinner.cancel();
+    match spinner.await {
+        Err(err) if err.is_cancelled() => say(format_args!("its handle reports: {err}")),
+        other => say(format_args!("expected a cancellation, got {other:?}")),
+    }
+
+    let parent = Builder::new().name("parent").spawn(parent());
+    match parent.await {
+        Ok(()) => say("the parent task finished: its child could not touch it"),
+        Err(err) => say(format_args!("the parent failed: {err}")),
+    }
+
+    let detached = Builder::new()
+        .name("detached")
+        .spawn(async { say("I run to the end on my own: nobody can wait for me or cancel me") });
+    say(format_args!(
+        "dropping the handle of task {} detaches it: I give up waiting for it and cancelling it",
+        detached.id()
+    ));
+    drop(detached);
+    // One turn of the loop, in which the detached task runs.
+    loopy::yield_now().await;
+    say("done");
+}
+
+/// Works in three steps, sleeping between them, and returns an answer.
+async fn worker() -> u32 {
+    for step in 1..=3 {
+        say(format_args!(
+            "step {step} of 3, then I sleep 100 ms without blocking anyone"
+        ));
+        loopy::sleep(Duration::from_millis(100)).await;
+    }
+    42
+}
+
+/// Spins until it is cancelled.
+async fn spinner() {
+    let _drop = Announce("cancelled: my future is dropped, so my destructors run");
+    for round in 1.. {
+        say(format_args!("still spinning (round {round})"));
+        loopy::sleep(Duration::from_millis(130)).await;
+    }
+}
+
+/// Spawns a child that knows the parent's id but has no handle to it, and
+/// waits for the child.
+async fn parent() {
+    let me = loopy::task::id();
+    let child = Builder::new().name("child").spawn(child(me));
+    say(format_args!(
+        "spawned task {} (child) and told it my id; I keep its handle",
+        child.id()
+    ));
+    match child.await {
+        Ok(()) => say("my child finished, and I waited for it with the handle I hold"),
+        Err(err) => say(format_args!("my child failed: {err}")),
+    }
+}
+
+/// Knows its parent's id, and can do nothing to the parent with it.
+async fn child(parent: TaskId) {
+    say(format_args!(
+        "my parent is task {parent}, but an id is only a name: loopy has no kill(id) or wait(id), \
+         and no handle to my parent exists for me, so I cannot cancel it or wait for it"
+    ));
+}
+
+/// Prints a line prefixed with the task's id and name, the way the Python
+/// tasks printed their `GetTid()`.
+fn say(what: impl Display) {
+    let name = loopy::task::name().unwrap_or_else(|| "main".to_string());
+    println!("[task {} {name}] {what}", loopy::task::id());
+}
+
+/// Says something when it is dropped.
+struct Announce(&'static str);
+
+impl Drop for Announce {
+    fn drop(&mut self) {
+        say(self.0);
+    }
+}
