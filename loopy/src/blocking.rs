@@ -172,9 +172,10 @@ impl BlockingPool {
         state.jobs.push_back(job);
         if state.idle > 0 {
             self.shared.work.notify_one();
-            return Ok(());
         }
-        if state.threads >= self.shared.max_threads {
+        // An idle thread counts as idle until it has woken and taken the
+        // lock, so compare with the queue: one thread per waiting job.
+        if state.jobs.len() <= state.idle || state.threads >= self.shared.max_threads {
             return Ok(());
         }
         let shared = Arc::clone(&self.shared);

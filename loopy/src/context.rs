@@ -62,9 +62,22 @@ pub(crate) fn enter(core: &Rc<Core>) -> Entered {
     Entered { _private: () }
 }
 
-/// Whether a runtime is running on this thread.
-pub(crate) fn is_inside() -> bool {
-    with_core(|core| core.is_some())
+/// Makes `core` the running runtime until the guard is dropped, if that can
+/// be done: not while another runtime runs on this thread, nor while the
+/// thread's locals are being torn down (a runtime kept in a thread-local
+/// and dropped as the thread exits).
+pub(crate) fn try_enter(core: &Rc<Core>) -> Option<Entered> {
+    CURRENT
+        .try_with(|current| {
+            let mut current = current.try_borrow_mut().ok()?;
+            if current.is_some() {
+                return None;
+            }
+            *current = Some(Rc::clone(core));
+            Some(Entered { _private: () })
+        })
+        .ok()
+        .flatten()
 }
 
 /// Leaves the runtime on drop, also when `block_on` unwinds.
@@ -74,7 +87,11 @@ pub(crate) struct Entered {
 
 impl Drop for Entered {
     fn drop(&mut self) {
-        let core = CURRENT.with(|current| current.borrow_mut().take());
+        // `try_with`: a destructor must not panic, even during thread exit.
+        let core = CURRENT
+            .try_with(|current| current.borrow_mut().take())
+            .ok()
+            .flatten();
         drop(core);
     }
 }

@@ -296,8 +296,9 @@ impl fmt::Debug for Runtime {
 impl Drop for Runtime {
     fn drop(&mut self) {
         // Destructors of the tasks may spawn or sleep; let them find this
-        // runtime, unless another one is running on the thread.
-        let _entered = (!context::is_inside()).then(|| context::enter(&self.core));
+        // runtime, unless another one is running on the thread or the
+        // thread is exiting. Shutdown happens either way.
+        let _entered = context::try_enter(&self.core);
         self.core.shutdown();
     }
 }

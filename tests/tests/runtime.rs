@@ -137,3 +137,47 @@ fn one_runtime_after_another_on_the_same_thread() {
         assert_eq!(value, round);
     }
 }
+
+#[test]
+fn a_runtime_dropped_as_its_thread_exits_shuts_down_cleanly() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    thread_local! {
+        static KEPT: std::cell::RefCell<Option<loopy::Runtime>> = const { std::cell::RefCell::new(None) };
+    }
+    /// Counts its drops, from any thread.
+    struct Guard(Arc<AtomicUsize>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    let drops = Arc::new(AtomicUsize::new(0));
+    let worker = std::thread::spawn({
+        let drops = Arc::clone(&drops);
+        move || {
+            // Touch `KEPT` first: thread-locals are destroyed in the reverse
+            // order of first use, so it goes after loopy's own, and the
+            // runtime is dropped when loopy's context is already gone.
+            KEPT.with(|_| ());
+            let rt = loopy::Runtime::new().unwrap();
+            rt.block_on(async move {
+                let guard = Guard(drops);
+                loopy::spawn(async move {
+                    let _guard = guard;
+                    std::future::pending::<()>().await
+                });
+                loopy::yield_now().await;
+            });
+            KEPT.with(|kept| *kept.borrow_mut() = Some(rt));
+        }
+    });
+    worker.join().expect("the thread exited cleanly");
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        1,
+        "the pending task was dropped"
+    );
+}

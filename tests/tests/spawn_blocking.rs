@@ -77,3 +77,39 @@ async fn many_closures_all_complete() {
     }
     assert_eq!(sum, 2 * (0..200).sum::<u64>());
 }
+
+/// Jobs handed in while one pool thread sits idle still each get a thread:
+/// all four must be running at the same moment. Each job waits (at most
+/// five seconds) for the others to arrive; if the pool ran them one after
+/// another, none would see the rest.
+#[loopy::test]
+async fn jobs_submitted_to_a_pool_with_an_idle_thread_run_side_by_side() {
+    use std::sync::{Condvar, Mutex};
+
+    // One thread now exists; give it time to park as idle.
+    spawn_blocking(|| ()).await.unwrap();
+    thread::sleep(Duration::from_millis(50));
+
+    let arrived = Arc::new((Mutex::new(0usize), Condvar::new()));
+    let jobs: Vec<_> = (0..4)
+        .map(|_| {
+            let arrived = Arc::clone(&arrived);
+            spawn_blocking(move || {
+                let (count, all_here) = &*arrived;
+                let mut count = count.lock().unwrap();
+                *count += 1;
+                all_here.notify_all();
+                let (count, _) = all_here
+                    .wait_timeout_while(count, Duration::from_secs(5), |n| *n < 4)
+                    .unwrap();
+                *count >= 4
+            })
+        })
+        .collect();
+    for job in jobs {
+        assert!(
+            job.await.unwrap(),
+            "a job ran without the other three beside it"
+        );
+    }
+}

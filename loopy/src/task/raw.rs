@@ -111,8 +111,6 @@ pub(crate) struct TaskRef {
 // invariant the stage is `Consumed` by then, so only the header's `Arc` and
 // `Option<Waker>`, both `Send`, are dropped on that thread.
 unsafe impl Send for TaskRef {}
-// SAFETY: `&TaskRef` offers nothing beyond what the `Send` argument covers.
-unsafe impl Sync for TaskRef {}
 
 impl TaskRef {
     /// Allocates a task holding `future`, queued and with a handle, and
