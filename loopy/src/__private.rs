@@ -16,7 +16,7 @@ pub fn run_test<F: Future>(body: F) -> F::Output {
     let rt = Runtime::new()
         .unwrap_or_else(|err| panic!("#[loopy::test] could not create a runtime: {err}"));
     let output = rt.block_on(body);
-    let panics = rt.task_panics();
+    let panics = rt.into_task_panics();
     if panics.count > 0 {
         panic!(
             "{} task(s) spawned by this test panicked; the first: {}",
@@ -24,6 +24,5 @@ pub fn run_test<F: Future>(body: F) -> F::Output {
             panics.first.as_deref().unwrap_or("(no message)")
         );
     }
-    drop(panics);
     output
 }

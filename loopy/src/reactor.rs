@@ -26,10 +26,11 @@
 //! FIN from `EPOLLRDHUP`, which `polling` does not expose. loopy instead
 //! keeps such a source *unconfirmed*: any later event for it settles the
 //! matter (epoll reports the whole current mask, so a pending FIN shows as
-//! readable), and one that sees no event for [`UNCONFIRMED_GRACE`] is
-//! marked readable again so its reader looks once more. A busy socket
-//! never pays for the extra read; a FIN that hid behind a short read is
-//! seen at most a few milliseconds late.
+//! readable, and its absence proves there is none), and one that sees no
+//! event for `UNCONFIRMED_GRACE` is marked readable again so its reader
+//! looks once more. A socket that hears from its peer within the grace
+//! period never pays for the extra read; a FIN that hid behind a short
+//! read is seen at most about 20 ms late.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -240,6 +241,9 @@ impl Reactor {
                 // is at worst a spurious wake-up, which every waiter
                 // tolerates.
                 if let Some(Some(source)) = sources.entries.get(event.key) {
+                    // Any event carries the whole current mask: it settles
+                    // an unconfirmed short read either way.
+                    source.unconfirmed_since.set(None);
                     source.mark_ready(event.readable, Direction::Read, &mut woken);
                     source.mark_ready(event.writable, Direction::Write, &mut woken);
                 }
@@ -282,6 +286,7 @@ impl Reactor {
                 // Unless an event settled this marking meanwhile (and maybe a
                 // later short read made a new one, with its own entry).
                 if source.unconfirmed_since.get() == Some(since) {
+                    source.unconfirmed_since.set(None);
                     source.mark_ready(true, Direction::Read, &mut woken);
                 }
             }
@@ -291,12 +296,17 @@ impl Reactor {
         }
     }
 
-    /// When the oldest unconfirmed short read expires.
+    /// When the oldest unconfirmed short read expires. Entries that events
+    /// have settled are dropped here, so they do not wake the loop.
     pub(crate) fn next_expiry(&self) -> Option<Instant> {
-        let unconfirmed = self.unconfirmed.borrow();
-        unconfirmed
-            .front()
-            .map(|(since, _)| *since + UNCONFIRMED_GRACE)
+        let mut unconfirmed = self.unconfirmed.borrow_mut();
+        while let Some((since, source)) = unconfirmed.front() {
+            if source.unconfirmed_since.get() == Some(*since) {
+                return Some(*since + UNCONFIRMED_GRACE);
+            }
+            unconfirmed.pop_front();
+        }
+        None
     }
 }
 
@@ -304,9 +314,6 @@ impl Source {
     fn mark_ready(&self, yes: bool, dir: Direction, woken: &mut Vec<Waker>) {
         if yes {
             self.ready.set(self.ready.get() | dir.bit());
-            if let Direction::Read = dir {
-                self.unconfirmed_since.set(None);
-            }
             self.waiters[dir as usize].borrow_mut().take_into(woken);
         }
     }

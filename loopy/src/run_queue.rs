@@ -92,9 +92,29 @@ impl RunQueue {
 /// Queues a woken task: on the loop thread of its runtime, straight into
 /// the run queue; anywhere else, through the runtime's `Remote` half.
 pub(crate) fn push(task: TaskRef) {
+    queue(task, End::Back);
+}
+
+/// Queues a task to run before everything else on its loop thread (a
+/// cancellation, so the future is dropped no later than the next turn).
+pub(crate) fn push_first(task: TaskRef) {
+    queue(task, End::Front);
+}
+
+/// Which end of the run queue a task joins.
+enum End {
+    Front,
+    Back,
+}
+
+fn queue(task: TaskRef, end: End) {
     let elsewhere = context::with_core(|core| match core {
         Some(core) if Arc::ptr_eq(&core.remote, &task.header().remote) => {
-            core.run_queue.push(task);
+            let mut entries = core.run_queue.entries.borrow_mut();
+            match end {
+                End::Front => entries.push_front(Runnable::Task(task)),
+                End::Back => entries.push_back(Runnable::Task(task)),
+            }
             None
         }
         _ => Some(task),

@@ -276,10 +276,12 @@ impl Runtime {
         output.expect("the loop stops only once block_on's future is ready")
     }
 
-    /// How many tasks of this runtime panicked, and the first one's
-    /// message.
-    pub(crate) fn task_panics(&self) -> std::cell::Ref<'_, TaskPanics> {
-        self.core.panics.borrow()
+    /// Drops the runtime (and so every task still pending), then reports
+    /// how many of its tasks panicked, destructors run at shutdown included.
+    pub(crate) fn into_task_panics(self) -> TaskPanics {
+        let core = Rc::clone(&self.core);
+        drop(self);
+        core.panics.take()
     }
 }
 
@@ -416,16 +418,20 @@ impl Core {
         self.reactor.refill_budget();
         let ran = task.run();
         self.current.set(TaskId::MAIN);
-        match ran {
-            Ran::Pending => return,
-            Ran::Finished => {}
-            Ran::Panicked(message) => {
-                let mut panics = self.panics.borrow_mut();
-                panics.count += 1;
-                panics.first.get_or_insert(message);
-            }
+        if let Ran::Unfinished = ran {
+            return;
         }
+        self.record(ran);
         self.tasks.borrow_mut().remove(&task);
+    }
+
+    /// Counts a task that panicked, for `#[loopy::test]`.
+    fn record(&self, ran: Ran) {
+        if let Ran::Panicked(message) = ran {
+            let mut panics = self.panics.borrow_mut();
+            panics.count += 1;
+            panics.first.get_or_insert(message);
+        }
     }
 
     /// The id of the task being polled.
@@ -443,7 +449,8 @@ impl Core {
                 break;
             }
             for task in tasks {
-                task.cancel_now();
+                // A destructor that panics still counts as a task panic.
+                self.record(task.cancel_now());
             }
         }
         self.run_queue.clear();

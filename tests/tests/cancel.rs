@@ -142,3 +142,52 @@ async fn cancelling_one_task_leaves_the_others_running() {
     assert_eq!(drops.get(), 1);
     assert!(victim.await.unwrap_err().is_cancelled());
 }
+
+/// The default `event_interval`: the most tasks one turn of the loop polls.
+const TASKS_PER_TURN: u32 = 61;
+
+#[loopy::test]
+async fn cancellation_goes_ahead_of_a_crowd_of_ready_tasks() {
+    /// Notes how many spinner polls happened before it was dropped.
+    struct Guard {
+        polls: Rc<Cell<u32>>,
+        dropped_at: Rc<Cell<Option<u32>>>,
+    }
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            self.dropped_at.set(Some(self.polls.get()));
+        }
+    }
+
+    let polls = Rc::new(Cell::new(0u32));
+    let dropped_at = Rc::new(Cell::new(None));
+    let target = spawn({
+        let guard = Guard {
+            polls: polls.clone(),
+            dropped_at: dropped_at.clone(),
+        };
+        async move {
+            let _guard = guard;
+            pending::<()>().await
+        }
+    });
+    // 200 tasks that are always ready: three turns' worth.
+    for _ in 0..200 {
+        let polls = polls.clone();
+        spawn(async move {
+            loop {
+                polls.set(polls.get() + 1);
+                yield_now().await;
+            }
+        });
+    }
+    yield_now().await;
+    let before = polls.get();
+    target.cancel();
+    assert!(target.await.unwrap_err().is_cancelled());
+    let after = dropped_at.get().expect("the guard was dropped") - before;
+    assert!(
+        after <= TASKS_PER_TURN,
+        "{after} other polls ran between cancel and the drop; one turn is at most {TASKS_PER_TURN}"
+    );
+}

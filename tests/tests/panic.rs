@@ -109,3 +109,29 @@ fn join_error_is_a_std_error_with_distinct_messages() {
     }));
     assert!(!format!("{boxed:?}").is_empty());
 }
+
+#[test]
+fn a_destructor_that_panics_when_the_runtime_drops_a_task_fails_the_test() {
+    /// Panics when dropped, as a careless drop guard might.
+    struct PanicsOnDrop;
+    impl Drop for PanicsOnDrop {
+        fn drop(&mut self) {
+            panic!("guard failed during shutdown");
+        }
+    }
+    let outcome = std::panic::catch_unwind(|| {
+        loopy::__private::run_test(async {
+            loopy::spawn(async {
+                let _guard = PanicsOnDrop;
+                std::future::pending::<()>().await
+            });
+            loopy::yield_now().await;
+        })
+    });
+    let payload = outcome.expect_err("the test runner must report the panic");
+    assert!(
+        panic_message(payload.as_ref()).contains("guard failed during shutdown"),
+        "{}",
+        panic_message(payload.as_ref())
+    );
+}

@@ -36,7 +36,7 @@ use super::join::{Failure, JoinError};
 use super::state::{CANCELLED, COMPLETE, HANDLE, MAX_REFS, REF_ONE, SCHEDULED};
 use super::waker;
 use super::TaskId;
-use crate::run_queue::Remote;
+use crate::run_queue::{self, Remote};
 use crate::unwind;
 
 /// The untyped front of every task allocation.
@@ -90,8 +90,9 @@ enum Stage<F: Future> {
 
 /// What running a task once did.
 pub(crate) enum Ran {
-    /// The task is still pending (or had already finished).
-    Pending,
+    /// The task has not finished in this run: it is pending, or it had
+    /// finished before (a stale run queue entry).
+    Unfinished,
     /// The task returned or was cancelled.
     Finished,
     /// The task panicked; here is the panic's message.
@@ -166,12 +167,12 @@ impl TaskRef {
         let header = self.header();
         let prev = header.state.fetch_and(!SCHEDULED, Ordering::AcqRel);
         if prev & COMPLETE != 0 {
-            return Ran::Pending;
+            return Ran::Unfinished;
         }
         // SAFETY: we are on the loop thread, the only one that touches the
         // stage, and the task is not complete, so its stage is `Running`.
         let ran = unsafe { (header.vtable.run)(self.ptr, prev & CANCELLED != 0) };
-        if !matches!(ran, Ran::Pending) {
+        if !matches!(ran, Ran::Unfinished) {
             self.complete();
         }
         ran
@@ -193,19 +194,22 @@ impl TaskRef {
     }
 
     /// Asks for the task's future to be dropped on the loop thread; a no-op
-    /// once the task has completed.
+    /// once the task has completed. The task goes to the *front* of the run
+    /// queue, even if it is queued already further back: the entry that is
+    /// reached first drops the future, and any later one finds the task
+    /// complete and does nothing.
     pub(crate) fn cancel(&self) {
         let state = &self.header().state;
-        if state.fetch_or(CANCELLED, Ordering::AcqRel) & COMPLETE == 0 {
-            waker::schedule_by_ref(self);
+        if state.fetch_or(CANCELLED | SCHEDULED, Ordering::AcqRel) & COMPLETE == 0 {
+            run_queue::push_first(self.clone_ref());
         }
     }
 
     /// Drops a pending task's future now, as if it had been cancelled and
     /// taken off the run queue. Used when the runtime shuts down.
-    pub(crate) fn cancel_now(&self) {
+    pub(crate) fn cancel_now(&self) -> Ran {
         self.header().state.fetch_or(CANCELLED, Ordering::AcqRel);
-        let _ = self.run();
+        self.run()
     }
 
     pub(crate) fn is_complete(&self) -> bool {
@@ -321,7 +325,7 @@ impl<F: Future + 'static> TaskCell<F> {
         // SAFETY: forwarded from our caller.
         let stage = unsafe { Self::stage(ptr) };
         let Stage::Running(future) = stage else {
-            return Ran::Pending;
+            return Ran::Unfinished;
         };
         // SAFETY: the header is live while the task runs.
         let id = unsafe { ptr.as_ref() }.id;
@@ -340,7 +344,7 @@ impl<F: Future + 'static> TaskCell<F> {
             // moved out of it until it is dropped.
             let future = unsafe { Pin::new_unchecked(future) };
             match panic::catch_unwind(AssertUnwindSafe(|| future.poll(&mut cx))) {
-                Ok(Poll::Pending) => return Ran::Pending,
+                Ok(Poll::Pending) => return Ran::Unfinished,
                 Ok(Poll::Ready(output)) => Ok(output),
                 Err(payload) => Err(Failure::Panic(payload)),
             }

@@ -5,10 +5,10 @@
 //! It is atomic only because wakers may be cloned, woken and dropped on
 //! other threads: everything else about a task happens on the loop thread.
 
-/// The task sits in a run queue, or is on its way to one. Set by a wake,
-/// cleared by the loop just before it polls the task, so that a wake during
-/// the poll queues the task again and a repeated wake of a queued task is
-/// a no-op.
+/// The task sits in a run queue (a cancellation may add a second entry at
+/// the front), or is on its way to one. Set by a wake, cleared by the loop
+/// just before it polls the task, so that a wake during the poll queues
+/// the task again and a repeated wake of a queued task is a no-op.
 pub(crate) const SCHEDULED: usize = 1 << 0;
 
 /// The future is gone: it returned, panicked or was cancelled. The task's
