@@ -16,13 +16,14 @@ use std::future::Future;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
 use crate::context;
 use crate::task::JoinHandle;
+use crate::unwind::lock;
 
 /// How many blocking threads a runtime starts at most, unless configured.
 pub(crate) const DEFAULT_MAX_THREADS: usize = 64;
@@ -83,12 +84,6 @@ enum Outcome<T> {
     Done(thread::Result<T>),
     /// The task took the result.
     Taken,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Every critical section here is a single replace: a panic cannot leave
-    // the value half-changed.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The task side of a blocking job.

@@ -37,16 +37,33 @@
 //!   queue, from any thread.
 //!
 //! The unsafe code lives in `task/raw.rs` (the task allocation),
-//! `task/waker.rs` (the waker's vtable), the one call that registers a
-//! descriptor with the poller (`reactor.rs`) and the one that installs the
-//! SIGINT handler (`signal.rs`).
+//! `task/waker.rs` (the waker's vtable), the two places that hand a task's
+//! typed output over (`JoinHandle::new` in `runtime.rs`, its poll in
+//! `task/join.rs`), the one call that registers a descriptor with the
+//! poller (`reactor.rs`) and the one that installs the SIGINT handler
+//! (`signal.rs`).
+//!
+//! # Threads
+//!
+//! Tasks, their `JoinHandle`s, the runtime and the I/O types stay on the
+//! loop thread; wakers and `JoinError`s may go anywhere:
+//!
+//! ```compile_fail
+//! fn send<T: Send>(_: T) {}
+//! loopy::block_on(async { send(loopy::spawn(async {})) });
+//! ```
+//!
+//! ```compile_fail
+//! fn send<T: Send>(_: T) {}
+//! send(loopy::Runtime::new().unwrap());
+//! ```
 //!
 //! # Compared with the Python loops
 //!
 //! | Python                      | loopy                                  |
 //! |-----------------------------|----------------------------------------|
 //! | a generator, `yield`        | a future, `.await`                     |
-//! | the `ready` deque           | [`RunQueue`](run_queue)                |
+//! | the `ready` deque           | `RunQueue`                             |
 //! | the `sleeping` heapq        | `TimerHeap`, behind [`sleep`]          |
 //! | `select(readers, writers)`  | the `Reactor`, on epoll/kqueue         |
 //! | a task id, `kill`, `wait`   | [`task::id`], [`JoinHandle::cancel`], `.await` |
@@ -122,6 +139,18 @@ pub use loopy_macros::task;
 /// }
 /// ```
 pub use loopy_macros::test;
+
+/// What may cross threads, checked when loopy compiles.
+const _: () = {
+    fn send_and_sync<T: Send + Sync>() {}
+    fn check() {
+        send_and_sync::<JoinError>();
+        send_and_sync::<time::Elapsed>();
+        send_and_sync::<task::TaskId>();
+        send_and_sync::<std::task::Waker>();
+    }
+    let _ = check;
+};
 
 /// Runs `future` to completion on a new [`Runtime`] and returns its
 /// output; tasks still pending at the end are dropped with the runtime.

@@ -250,9 +250,7 @@ impl Reactor {
             }
             events.len()
         };
-        for waker in woken.drain(..) {
-            unwind::wake_contained(waker);
-        }
+        unwind::wake_all_contained(&mut woken);
         *self.woken.borrow_mut() = woken;
         Ok(count)
     }
@@ -291,9 +289,7 @@ impl Reactor {
                 }
             }
         }
-        for waker in woken {
-            unwind::wake_contained(waker);
-        }
+        unwind::wake_all_contained(&mut woken);
     }
 
     /// When the oldest unconfirmed short read expires. Entries that events

@@ -12,13 +12,14 @@
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Wake;
 
 use polling::Poller;
 
 use crate::context;
 use crate::task::raw::TaskRef;
+use crate::unwind;
 
 /// What the run queue holds: a task, or `block_on`'s own future.
 pub(crate) enum Runnable {
@@ -124,8 +125,8 @@ fn queue(task: TaskRef, end: End) {
     }
 }
 
-/// The part of a runtime that other threads can reach: through wakers, and
-/// through the blocking pool.
+/// The part of a runtime that other threads can reach, through wakers (the
+/// blocking pool's threads among them).
 pub(crate) struct Remote {
     /// Tasks woken where the run queue is out of reach.
     queue: Mutex<RemoteQueue>,
@@ -158,9 +159,7 @@ impl Remote {
     }
 
     fn lock(&self) -> MutexGuard<'_, RemoteQueue> {
-        // A panic while holding this lock leaves the queue consistent: each
-        // operation on it is a single push or take.
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+        unwind::lock(&self.queue)
     }
 
     /// Queues a task woken away from its loop and wakes the loop.

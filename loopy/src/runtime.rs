@@ -14,12 +14,12 @@
 //! ```
 //!
 //! loopy's loop is that loop, with futures for generators and wakers for
-//! the lists. [`Core::turn`] below is one pass, in four steps:
+//! the lists. `Core::turn` below is one pass, in four steps:
 //!
 //! 1. **Take in remote wakes.** A waker woken on another thread (a
 //!    `spawn_blocking` result, a channel fed by a thread) cannot touch the
-//!    run queue, so it left the task in the runtime's [`Remote`] half. Those
-//!    tasks join the [`RunQueue`] first.
+//!    run queue, so it left the task in the runtime's `Remote` half. Those
+//!    tasks join the `RunQueue` first.
 //! 2. **Run ready tasks.** Pop tasks off the run queue and poll each once.
 //!    A task that returns `Pending` has parked its waker somewhere (a
 //!    timer, a socket, another task's handle); whoever holds it pushes the
@@ -29,8 +29,9 @@
 //!    its timers and sockets. Likewise a task may complete at most 128 I/O
 //!    operations in one poll before it is made to yield, so a socket that
 //!    always has data cannot hold the loop either.
-//! 3. **Fire due timers.** Every timer in the [`TimerHeap`] whose deadline
-//!    has passed wakes its task.
+//! 3. **Fire due timers.** Every timer in the `TimerHeap` whose deadline
+//!    has passed wakes its task. (So does a socket whose short read has gone
+//!    unconfirmed for too long; see `reactor.rs`.)
 //! 4. **Wait for I/O.** If nothing is ready, ask the poller for events and
 //!    sleep until one comes or the next timer is due, then wake the tasks
 //!    whose sockets became ready. If tasks *are* ready, do not sleep, and

@@ -38,7 +38,7 @@
 use std::fs::File;
 use std::future::poll_fn;
 use std::io::{self, Read};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::thread;
 
@@ -46,6 +46,7 @@ use rustix::fs::{FileType, Mode, OFlags};
 
 use crate::context;
 use crate::io::Async;
+use crate::unwind::lock;
 
 /// Bytes read from stdin that no `read_line` has returned yet. Shared by
 /// every handle, so that a line is not lost with the handle that happened
@@ -416,10 +417,4 @@ fn take_line(at_end: bool) -> io::Result<Option<String>> {
             "a line read from stdin is not valid UTF-8",
         )
     })
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Every critical section here leaves the value whole: a panic while
-    // one ran (in a waker, say) cannot leave it half-changed.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

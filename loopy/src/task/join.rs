@@ -5,10 +5,12 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use super::raw::TaskRef;
 use super::TaskId;
+use crate::unwind;
 
 /// An owned permission to await a task's result or to cancel it.
 ///
@@ -58,7 +60,8 @@ impl<T> JoinHandle<T> {
     /// [`is_cancelled`](JoinError::is_cancelled) is true.
     ///
     /// Cancelling a task that has already finished does nothing and keeps
-    /// its result. A task may cancel itself through its own handle.
+    /// its result. A task may cancel itself through its own handle; if the
+    /// poll in which it does so returns a result anyway, the result is kept.
     ///
     /// # Examples
     ///
@@ -146,12 +149,15 @@ impl<T> fmt::Debug for JoinHandle<T> {
 pub struct JoinError {
     /// The task that failed, for messages.
     id: TaskId,
-    /// What happened to it.
-    failure: Failure,
+    /// The panic's payload, or `None` if the task was cancelled. Behind a
+    /// mutex only so that `JoinError` is `Sync`, as errors that travel
+    /// through `?` into `Box<dyn Error + Send + Sync>` must be.
+    panic: Option<Mutex<Box<dyn Any + Send + 'static>>>,
 }
 
-/// Why a task ended without a result. A finished task keeps only this, not
-/// a whole `JoinError`: its id is in its header already.
+/// Why a task ended without a result, as its stage keeps it: the
+/// `JoinError` is made when the handle takes it, with the id from the
+/// header.
 pub(crate) enum Failure {
     Cancelled,
     Panic(Box<dyn Any + Send + 'static>),
@@ -160,30 +166,40 @@ pub(crate) enum Failure {
 impl Failure {
     /// Attaches the task's id for the handle.
     pub(crate) fn into_error(self, id: TaskId) -> JoinError {
-        JoinError { id, failure: self }
+        let panic = match self {
+            Failure::Cancelled => None,
+            Failure::Panic(payload) => Some(Mutex::new(payload)),
+        };
+        JoinError { id, panic }
     }
 
     /// The message a `JoinError` for this failure displays.
     pub(crate) fn describe(&self, id: TaskId) -> String {
         match self {
-            Failure::Cancelled => format!("task {id} was cancelled"),
-            Failure::Panic(payload) => match panic_message(payload.as_ref()) {
-                Some(message) => format!("task {id} panicked: {message}"),
-                None => format!("task {id} panicked"),
-            },
+            Failure::Cancelled => describe(id, None),
+            Failure::Panic(payload) => describe(id, Some(payload.as_ref())),
         }
+    }
+}
+
+/// "task 7 was cancelled", "task 7 panicked: boom".
+fn describe(id: TaskId, panic: Option<&(dyn Any + Send)>) -> String {
+    match panic.map(panic_message) {
+        None => format!("task {id} was cancelled"),
+        Some(Some(message)) => format!("task {id} panicked: {message}"),
+        Some(None) => format!("task {id} panicked"),
     }
 }
 
 impl JoinError {
     /// Whether the task was cancelled.
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.failure, Failure::Cancelled)
+        self.panic.is_none()
     }
 
     /// Whether the task panicked.
     pub fn is_panic(&self) -> bool {
-        matches!(self.failure, Failure::Panic(_))
+        self.panic.is_some()
     }
 
     /// The id of the task that failed.
@@ -208,9 +224,9 @@ impl JoinError {
     /// The value the task panicked with, or the error itself if the task
     /// was cancelled.
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
-        match self.failure {
-            Failure::Panic(payload) => Ok(payload),
-            Failure::Cancelled => Err(self),
+        match self.panic {
+            Some(payload) => Ok(payload.into_inner().unwrap_or_else(PoisonError::into_inner)),
+            None => Err(self),
         }
     }
 }
@@ -224,19 +240,27 @@ fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
 }
 
+impl JoinError {
+    fn message(&self) -> String {
+        let payload = self.panic.as_ref().map(|payload| unwind::lock(payload));
+        describe(self.id, payload.as_deref().map(|payload| &**payload))
+    }
+}
+
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.failure.describe(self.id))
+        f.write_str(&self.message())
     }
 }
 
 impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.failure {
-            Failure::Cancelled => "Cancelled",
-            Failure::Panic(_) => "Panic",
+        let kind = if self.is_panic() {
+            "Panic"
+        } else {
+            "Cancelled"
         };
-        write!(f, "JoinError::{kind}({:?})", self.failure.describe(self.id))
+        write!(f, "JoinError::{kind}({:?})", self.message())
     }
 }
 

@@ -168,9 +168,7 @@ impl TimerHeap {
             }
         }
         let fired = due.len();
-        for waker in due.drain(..) {
-            unwind::wake_contained(waker);
-        }
+        unwind::wake_all_contained(&mut due);
         *self.due.borrow_mut() = due;
         fired
     }

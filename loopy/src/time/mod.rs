@@ -1,6 +1,6 @@
 //! Time: sleeping, deadlines and periodic ticks.
 //!
-//! Every timer of a runtime lives in one [`TimerHeap`](heap), ordered by
+//! Every timer of a runtime lives in one `TimerHeap`, ordered by
 //! deadline; each turn of the loop fires the ones that are due and sleeps
 //! in the poller no longer than until the next one. Deadlines are exact
 //! `Instant`s: a timer never fires before its deadline, and is not rounded
