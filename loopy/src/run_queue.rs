@@ -53,6 +53,11 @@ impl RunQueue {
         self.entries.borrow_mut().push_back(Runnable::Task(task));
     }
 
+    /// Queues a task ahead of everything else.
+    fn push_front(&self, task: TaskRef) {
+        self.entries.borrow_mut().push_front(Runnable::Task(task));
+    }
+
     /// Queues `block_on`'s future, unless it is queued already.
     pub(crate) fn push_main(&self) {
         if !self.main_queued.replace(true) {
@@ -111,10 +116,9 @@ enum End {
 fn queue(task: TaskRef, end: End) {
     let elsewhere = context::with_core(|core| match core {
         Some(core) if Arc::ptr_eq(&core.remote, &task.header().remote) => {
-            let mut entries = core.run_queue.entries.borrow_mut();
             match end {
-                End::Front => entries.push_front(Runnable::Task(task)),
-                End::Back => entries.push_back(Runnable::Task(task)),
+                End::Front => core.run_queue.push_front(task),
+                End::Back => core.run_queue.push(task),
             }
             None
         }

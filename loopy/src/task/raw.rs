@@ -327,8 +327,6 @@ impl<F: Future + 'static> TaskCell<F> {
         let Stage::Running(future) = stage else {
             return Ran::Unfinished;
         };
-        // SAFETY: the header is live while the task runs.
-        let id = unsafe { ptr.as_ref() }.id;
         let result = if cancelled {
             // Drop the future here, on the loop thread, so its drop guards
             // run now; a panicking destructor is reported like a panic.
@@ -350,7 +348,11 @@ impl<F: Future + 'static> TaskCell<F> {
             }
         };
         let ran = match &result {
-            Err(failure @ Failure::Panic(_)) => Ran::Panicked(failure.describe(id)),
+            Err(failure @ Failure::Panic(_)) => {
+                // SAFETY: the header is live while the task runs.
+                let id = unsafe { ptr.as_ref() }.id;
+                Ran::Panicked(failure.describe(id))
+            }
             _ => Ran::Finished,
         };
         // The old stage may still hold the (panicked or finished) future;
