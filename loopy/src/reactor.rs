@@ -18,6 +18,25 @@
 //! before each wait (no `epoll_ctl` per wait, as one-shot registration
 //! would need).
 //!
+//! # Two ways to wait, two rules
+//!
+//! The readiness bits are *optimistic*: set means "worth trying the
+//! syscall", not "the syscall will succeed". That suits `recv`, `send`,
+//! `read_with` and `write_with`, which try the operation first and wait
+//! only after a `WouldBlock`: a wrong guess costs one failed syscall.
+//!
+//! `Async::readable()` and `writable()` make a promise instead: they
+//! resolve only once a read (or write) would not block. They cannot trust
+//! the bits, which say "ready" for a fresh source and know nothing of
+//! operations done around loopy (through `get_ref()`). So they ask the
+//! kernel with a zero-timeout `poll(2)` each time they are polled, and
+//! only when it says "would block" do they park their waker, to be woken
+//! by the next edge for that direction. An error or hang-up counts as
+//! ready, since the next operation then returns at once with it. This is
+//! the promise of async-io's `readable()`, which waits for the poller's
+//! word; loopy asks the kernel directly and so needs no extra turn of the
+//! loop when the answer is already yes.
+//!
 //! A TCP read shorter than its buffer emptied the socket, so loopy clears
 //! readability after it too and saves the read that would only say
 //! `WouldBlock`. There is one catch. When data and the peer's FIN arrive
@@ -43,6 +62,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use polling::{Event, Events, PollMode, Poller};
+use rustix::event::{PollFd, PollFlags, Timespec};
 
 use crate::unwind;
 
@@ -181,7 +201,10 @@ impl Reactor {
     /// is closed (`io::Async` does, in its `Drop`).
     pub(crate) fn register(&self, fd: BorrowedFd<'_>) -> io::Result<Rc<Source>> {
         let mut sources = self.sources.borrow_mut();
-        let key = sources.free.pop().unwrap_or(sources.entries.len());
+        // Peek, do not pop: a registration that fails must leave the slab
+        // exactly as it was.
+        let reused = sources.free.last().copied();
+        let key = reused.unwrap_or(sources.entries.len());
         let source = Rc::new(Source {
             key,
             ready: Cell::new(Direction::Read.bit() | Direction::Write.bit()),
@@ -196,14 +219,12 @@ impl Reactor {
             self.poller
                 .add_with_mode(fd.as_raw_fd(), Event::all(key), PollMode::Edge)
         };
-        if let Err(err) = added {
-            sources.free.push(key);
-            return Err(err);
-        }
-        if key == sources.entries.len() {
-            sources.entries.push(Some(Rc::clone(&source)));
-        } else {
+        added?;
+        if reused.is_some() {
+            sources.free.pop();
             sources.entries[key] = Some(Rc::clone(&source));
+        } else {
+            sources.entries.push(Some(Rc::clone(&source)));
         }
         Ok(source)
     }
@@ -324,8 +345,113 @@ impl Source {
         Poll::Pending
     }
 
+    /// `Ready` once an operation in direction `dir` on `fd`, this source's
+    /// descriptor, would not block, as the kernel says now; otherwise
+    /// parks `cx`'s waker until the next edge. The rule of `readable()`
+    /// and `writable()` (see the module docs).
+    pub(crate) fn poll_would_not_block(
+        &self,
+        fd: BorrowedFd<'_>,
+        dir: Direction,
+        cx: &mut Context<'_>,
+    ) -> Poll<()> {
+        if would_not_block(fd, dir) {
+            self.ready.set(self.ready.get() | dir.bit());
+            return Poll::Ready(());
+        }
+        // The descriptor is not ready: the optimistic bit may as well say
+        // so, and the edge that ends the wait will set it again.
+        self.clear_ready(dir);
+        self.waiters[dir as usize].borrow_mut().register(cx.waker());
+        Poll::Pending
+    }
+
     /// Records that an operation in direction `dir` would block.
     pub(crate) fn clear_ready(&self, dir: Direction) {
         self.ready.set(self.ready.get() & !dir.bit());
+    }
+}
+
+/// Asks the kernel, without waiting, whether an operation in direction
+/// `dir` on `fd` would not block. An error, a hang-up, or a failed
+/// `poll(2)` count as "would not block": the operation itself then
+/// returns at once with what went wrong.
+fn would_not_block(fd: BorrowedFd<'_>, dir: Direction) -> bool {
+    let flags = match dir {
+        Direction::Read => PollFlags::IN,
+        Direction::Write => PollFlags::OUT,
+    };
+    let mut fds = [PollFd::from_borrowed_fd(fd, flags)];
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match rustix::event::poll(&mut fds, Some(&now)) {
+        Ok(_) => !fds[0].revents().is_empty(),
+        Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+    use std::os::fd::AsFd;
+    use std::os::unix::net::UnixStream;
+    use std::sync::Arc;
+
+    use polling::Poller;
+
+    use super::Reactor;
+
+    fn reactor() -> Reactor {
+        Reactor::new(Arc::new(Poller::new().unwrap()))
+    }
+
+    /// The number of slots and of free slots: the whole of the slab's shape.
+    fn slots(reactor: &Reactor) -> (usize, usize) {
+        let sources = reactor.sources.borrow();
+        (sources.entries.len(), sources.free.len())
+    }
+
+    /// epoll refuses regular files (`EPERM`).
+    fn unpollable() -> File {
+        File::open("/proc/self/exe").unwrap()
+    }
+
+    #[test]
+    fn a_failed_registration_into_an_empty_reactor_changes_nothing() {
+        let reactor = reactor();
+        assert!(reactor.register(unpollable().as_fd()).is_err());
+        assert!(!reactor.has_sources());
+        assert_eq!(slots(&reactor), (0, 0));
+
+        // The next registration works and counts.
+        let (a, _b) = UnixStream::pair().unwrap();
+        let source = reactor.register(a.as_fd()).unwrap();
+        assert!(reactor.has_sources());
+        reactor.deregister(&source, a.as_fd());
+        assert!(!reactor.has_sources());
+    }
+
+    #[test]
+    fn a_failed_registration_leaves_free_slots_and_live_sources_alone() {
+        let reactor = reactor();
+        let (a, b) = UnixStream::pair().unwrap();
+        let first = reactor.register(a.as_fd()).unwrap();
+        let second = reactor.register(b.as_fd()).unwrap();
+        reactor.deregister(&first, a.as_fd());
+        assert_eq!(slots(&reactor), (2, 1));
+
+        assert!(reactor.register(unpollable().as_fd()).is_err());
+        assert_eq!(slots(&reactor), (2, 1));
+        assert!(reactor.has_sources(), "the second source is still live");
+
+        // The free slot is still there to reuse, exactly once.
+        let again = reactor.register(a.as_fd()).unwrap();
+        assert_eq!(slots(&reactor), (2, 0));
+        reactor.deregister(&again, a.as_fd());
+        reactor.deregister(&second, b.as_fd());
+        assert!(!reactor.has_sources());
+        assert_eq!(slots(&reactor), (2, 2));
     }
 }

@@ -144,13 +144,20 @@ impl<T: AsFd> Async<T> {
         Ok(inner)
     }
 
-    /// Waits until the descriptor may be readable. Like every readiness
-    /// report, this may be spurious: the next read can still block.
+    /// Waits until a read would not block: data is waiting, the peer
+    /// closed its side, or an error is pending.
+    ///
+    /// Each poll asks the kernel (a zero-timeout `poll(2)`), so this is
+    /// true also of reads done around loopy through [`get_ref`]; between
+    /// polls the task sleeps until the poller reports the descriptor
+    /// readable. Another task may of course read the data first.
+    ///
+    /// [`get_ref`]: Async::get_ref
     ///
     /// # Examples
     ///
     /// ```
-    /// use std::io::Write;
+    /// use std::io::{Read, Write};
     /// use std::os::unix::net::UnixStream;
     ///
     /// loopy::block_on(async {
@@ -158,15 +165,27 @@ impl<T: AsFd> Async<T> {
     ///     let a = loopy::io::Async::new(a)?;
     ///     b.write_all(b"x")?;
     ///     a.readable().await;
+    ///     let mut buf = [0; 1];
+    ///     assert_eq!(a.get_ref().read(&mut buf)?, 1);
     ///     std::io::Result::Ok(())
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn readable(&self) {
-        poll_fn(|cx| self.source.poll_ready(Direction::Read, cx)).await
+        poll_fn(|cx| {
+            self.source
+                .poll_would_not_block(self.get_ref().as_fd(), Direction::Read, cx)
+        })
+        .await
     }
 
-    /// Waits until the descriptor may be writable (possibly spuriously).
+    /// Waits until a write would not block: there is room in the send
+    /// buffer, or an error is pending. As for [`readable`], the kernel is
+    /// asked each time, so a buffer filled through [`get_ref`] keeps this
+    /// waiting until the peer has drained some of it.
+    ///
+    /// [`readable`]: Async::readable
+    /// [`get_ref`]: Async::get_ref
     ///
     /// # Examples
     ///
@@ -181,14 +200,11 @@ impl<T: AsFd> Async<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn writable(&self) {
-        poll_fn(|cx| self.source.poll_ready(Direction::Write, cx)).await
-    }
-
-    /// Waits for the poller to report writability, ignoring what is known
-    /// already: for a socket whose connect is still in progress.
-    pub(crate) async fn writable_after_edge(&self) {
-        self.source.clear_ready(Direction::Write);
-        self.writable().await
+        poll_fn(|cx| {
+            self.source
+                .poll_would_not_block(self.get_ref().as_fd(), Direction::Write, cx)
+        })
+        .await
     }
 
     /// A read shorter than its buffer emptied the descriptor (true of

@@ -171,9 +171,9 @@ impl TcpStream {
         };
         let stream = TcpStream::from_nonblocking(std::net::TcpStream::from(socket))?;
         if in_progress {
-            // The new source starts out writable; this one is not until the
-            // handshake ends, when the poller reports the edge.
-            stream.io.writable_after_edge().await;
+            // Writable, as the kernel says, once the handshake has ended,
+            // one way or the other.
+            stream.io.writable().await;
             if let Err(errno) = rustix::net::sockopt::socket_error(stream.io.get_ref())? {
                 return Err(errno.into());
             }
