@@ -40,8 +40,8 @@
 //! `task/waker.rs` (the waker's vtable), the two places that hand a task's
 //! typed output over (`JoinHandle::new` in `runtime.rs`, its poll in
 //! `task/join.rs`), the one call that registers a descriptor with the
-//! poller (`reactor.rs`) and the one that installs the SIGINT handler
-//! (`signal.rs`).
+//! poller (`reactor.rs`) and the one that installs signal handlers
+//! (`signal/self_pipe.rs`).
 //!
 //! # Threads
 //!
