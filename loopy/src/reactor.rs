@@ -37,6 +37,11 @@
 //! word; loopy asks the kernel directly and so needs no extra turn of the
 //! loop when the answer is already yes.
 //!
+//! When a source is deregistered (its `Async` dropped) while other tasks
+//! still wait on it, those tasks are woken: their next poll finds the
+//! source gone, instead of sleeping forever on a descriptor the poller no
+//! longer watches.
+//!
 //! A TCP read shorter than its buffer emptied the socket, so loopy clears
 //! readability after it too and saves the read that would only say
 //! `WouldBlock`. There is one catch. When data and the peer's FIN arrive
@@ -229,14 +234,22 @@ impl Reactor {
         Ok(source)
     }
 
-    /// Removes `source` (registered for `fd`) from the poller.
+    /// Removes `source` (registered for `fd`) from the poller, and wakes
+    /// the tasks still waiting on it so that none sleeps forever.
     pub(crate) fn deregister(&self, source: &Source, fd: BorrowedFd<'_>) {
         // Deleting fails only if the descriptor is no longer registered,
         // which leaves nothing to undo.
         let _ = self.poller.delete(fd);
-        let mut sources = self.sources.borrow_mut();
-        sources.entries[source.key] = None;
-        sources.free.push(source.key);
+        {
+            let mut sources = self.sources.borrow_mut();
+            sources.entries[source.key] = None;
+            sources.free.push(source.key);
+        }
+        let mut woken = Vec::new();
+        for waiters in &source.waiters {
+            waiters.borrow_mut().take_into(&mut woken);
+        }
+        unwind::wake_all_contained(&mut woken);
     }
 
     /// Whether any descriptor is registered, i.e. whether a non-blocking

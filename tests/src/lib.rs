@@ -6,12 +6,15 @@
 //! can see that the loop kept running. [`tcp_pair`] opens a connection on
 //! 127.0.0.1. [`within`] runs a test body on its own thread so that a
 //! deadlock fails the test instead of hanging the run, and [`panic_message`]
-//! reads the text out of a panic payload.
+//! reads the text out of a panic payload. [`no_descriptor_leaks`] checks
+//! that a test gives back every file descriptor it opened, and
+//! [`poller_registrations`] counts what the loop's poller watches.
 
 use std::any::Any;
 use std::cell::Cell;
+use std::fs;
 use std::rc::Rc;
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
 
@@ -251,4 +254,103 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> &str {
     } else {
         panic!("the panic payload is neither &str nor String")
     }
+}
+
+/// How many file descriptors this process has open, from `/proc/self/fd`.
+///
+/// # Panics
+///
+/// If `/proc/self/fd` cannot be read (not Linux, or no procfs).
+///
+/// # Examples
+///
+/// ```
+/// let before = loopy_tests::open_fds();
+/// let file = std::fs::File::open("/proc/self/exe").unwrap();
+/// assert!(loopy_tests::open_fds() >= before + 1);
+/// # drop(file);
+/// ```
+pub fn open_fds() -> usize {
+    fs::read_dir("/proc/self/fd")
+        .expect("reading /proc/self/fd")
+        .count()
+}
+
+/// Serializes the bodies given to [`no_descriptor_leaks`] in one test
+/// binary, so that one test's sockets do not show in another's count.
+static FD_ACCOUNTING: Mutex<()> = Mutex::new(());
+
+/// Runs `body` and panics if it left more (or fewer) file descriptors open
+/// than there were before it started.
+///
+/// Tests in one binary run on parallel threads and share the process's
+/// descriptor table, so every test in a binary that uses this must run its
+/// whole body inside it: the bodies then run one at a time. Give `body`
+/// its own runtime (`loopy::block_on` inside it), so that the poller's own
+/// descriptors come and go within the count.
+///
+/// # Panics
+///
+/// If the count differs afterwards, or `body` panics (passed on).
+///
+/// # Examples
+///
+/// ```
+/// loopy_tests::no_descriptor_leaks(|| {
+///     loopy::block_on(async {
+///         let (a, b) = loopy_tests::tcp_pair().await;
+///         drop((a, b));
+///     })
+/// });
+/// ```
+pub fn no_descriptor_leaks<T>(body: impl FnOnce() -> T) -> T {
+    // A test that failed inside poisons the lock; the next one still runs.
+    let _serial = FD_ACCOUNTING.lock().unwrap_or_else(PoisonError::into_inner);
+    let before = open_fds();
+    let result = body();
+    let after = open_fds();
+    assert_eq!(
+        after, before,
+        "open file descriptors went from {before} to {after}"
+    );
+    result
+}
+
+/// How many descriptors the pollers of this process watch: the `tfd:`
+/// lines of every epoll instance's `/proc/self/fdinfo` entry. Inside one
+/// runtime in a test binary that runs one test at a time (see
+/// [`no_descriptor_leaks`]), that is the loop's registrations.
+///
+/// # Panics
+///
+/// If `/proc/self/fd` cannot be read.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     let before = loopy_tests::poller_registrations();
+///     let listener = loopy::net::TcpListener::bind("127.0.0.1:0").unwrap();
+///     assert_eq!(loopy_tests::poller_registrations(), before + 1);
+///     drop(listener);
+///     assert_eq!(loopy_tests::poller_registrations(), before);
+/// });
+/// ```
+pub fn poller_registrations() -> usize {
+    let mut count = 0;
+    for entry in fs::read_dir("/proc/self/fd").expect("reading /proc/self/fd") {
+        // A descriptor closed since the listing was made is skipped.
+        let Ok(entry) = entry else { continue };
+        let Ok(target) = fs::read_link(entry.path()) else {
+            continue;
+        };
+        if target.to_string_lossy() != "anon_inode:[eventpoll]" {
+            continue;
+        }
+        let info = format!("/proc/self/fdinfo/{}", entry.file_name().to_string_lossy());
+        if let Ok(text) = fs::read_to_string(info) {
+            count += text.lines().filter(|line| line.starts_with("tfd:")).count();
+        }
+    }
+    count
 }

@@ -64,14 +64,16 @@ impl Listener {
         let wakeup = Async::new(wakeup)?;
         // SAFETY: `register` requires the action to be async-signal-safe.
         // It makes a single `send` system call on a socket it owns, with
-        // MSG_DONTWAIT so that a full socket never blocks the handler; it
+        // MSG_DONTWAIT so that a full socket never blocks the handler (and
+        // MSG_NOSIGNAL, as every send of loopy's, so that a closed reader
+        // could never raise SIGPIPE either); it
         // does not allocate, lock or panic (the result, a plain error
         // number at worst, is dropped). A byte that does not fit is not
         // needed: the ones in the socket already wake the loop.
         // signal-hook-registry saves and restores `errno` around actions.
         let action = unsafe {
             signal_hook_registry::register(kind.as_raw(), move || {
-                let _ = rustix::net::send(&notify, &[1], SendFlags::DONTWAIT);
+                let _ = rustix::net::send(&notify, &[1], SendFlags::DONTWAIT | SendFlags::NOSIGNAL);
             })
         }
         // `sigaction` answers EINVAL (InvalidInput) for a number that is
