@@ -4,7 +4,8 @@
 //! drops it counts, so a test can see that a cancelled future really was
 //! dropped; a [`Ticker`] counts the periods a task sleeps through, so a test
 //! can see that the loop kept running. [`tcp_pair`] opens a connection on
-//! 127.0.0.1. [`within`] runs a test body on its own thread so that a
+//! 127.0.0.1, a [`SocketDir`] is a fresh directory for Unix socket files.
+//! [`within`] runs a test body on its own thread so that a
 //! deadlock fails the test instead of hanging the run, and [`panic_message`]
 //! reads the text out of a panic payload. [`no_descriptor_leaks`] checks
 //! that a test gives back every file descriptor it opened, and
@@ -13,7 +14,9 @@
 use std::any::Any;
 use std::cell::Cell;
 use std::fs;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
@@ -189,6 +192,61 @@ pub async fn tcp_pair() -> (TcpStream, TcpStream) {
         .unwrap();
     let (server, _) = listener.accept().await.unwrap();
     (client, server)
+}
+
+/// A fresh, empty directory for Unix socket files, removed with what is
+/// in it when dropped, so tests in one process never share a path.
+///
+/// # Examples
+///
+/// ```
+/// let dir = loopy_tests::SocketDir::new();
+/// let path = dir.path("a.sock");
+/// assert!(path.starts_with(dir.root()) && !path.exists());
+/// ```
+#[derive(Debug)]
+pub struct SocketDir {
+    /// The directory itself, unique to this process and this `SocketDir`.
+    root: PathBuf,
+}
+
+impl SocketDir {
+    /// Creates the directory under the system's temporary directory.
+    ///
+    /// # Panics
+    ///
+    /// If the directory cannot be created.
+    pub fn new() -> SocketDir {
+        /// Tells the directories of one process apart.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let root = std::env::temp_dir().join(format!("loopy-test-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&root).unwrap();
+        SocketDir { root }
+    }
+
+    /// `name` inside the directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// The directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl Default for SocketDir {
+    fn default() -> SocketDir {
+        SocketDir::new()
+    }
+}
+
+impl Drop for SocketDir {
+    fn drop(&mut self) {
+        // A leftover directory in /tmp is harmless; a panic here is not.
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
 }
 
 /// Runs `body` on a fresh thread and returns its result, or panics if it has

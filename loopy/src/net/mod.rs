@@ -1,4 +1,4 @@
-//! Networking: TCP and UDP sockets driven by the loop.
+//! Networking: TCP, UDP and Unix domain sockets driven by the loop.
 //!
 //! Besides the types, this module offers the Python loops' vocabulary as
 //! free functions: `listen`, `accept`, `connect`, `recv`, `send`.
@@ -25,14 +25,17 @@
 //! # std::io::Result::Ok(())
 //! ```
 
+mod byte_stream;
 mod tcp;
 mod udp;
+mod unix;
 
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 
 pub use tcp::{TcpListener, TcpStream};
 pub use udp::UdpSocket;
+pub use unix::{UnixDatagram, UnixListener, UnixStream};
 
 /// Binds a TCP listener; the same as [`TcpListener::bind`].
 ///

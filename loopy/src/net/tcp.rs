@@ -1,15 +1,12 @@
 //! TCP: `TcpListener` and `TcpStream`.
 
 use std::fmt;
-use std::future::poll_fn;
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
-use rustix::io::Errno;
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
+use super::byte_stream::{impl_futures_io, ByteStream};
 use crate::io::Async;
 
 /// A TCP socket that accepts connections.
@@ -71,8 +68,7 @@ impl TcpListener {
     /// file descriptors; the listener stays usable.
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, peer) = self.io.read_with(|listener| listener.accept()).await?;
-        stream.set_nonblocking(true)?;
-        Ok((TcpStream::from_nonblocking(stream)?, peer))
+        Ok((TcpStream::from_std(stream)?, peer))
     }
 
     /// The address the listener is bound to.
@@ -123,7 +119,8 @@ impl fmt::Debug for TcpListener {
 /// # std::io::Result::Ok(())
 /// ```
 pub struct TcpStream {
-    io: Async<std::net::TcpStream>,
+    /// The connection; everything but the TCP-only options goes through it.
+    stream: ByteStream<std::net::TcpStream>,
 }
 
 impl TcpStream {
@@ -155,8 +152,7 @@ impl TcpStream {
         }))
     }
 
-    /// A non-blocking connect: start it, wait until the socket is writable,
-    /// then ask the socket whether it worked.
+    /// A non-blocking connect to one address.
     async fn connect_to(addr: SocketAddr) -> io::Result<TcpStream> {
         let family = match addr {
             SocketAddr::V4(_) => AddressFamily::INET,
@@ -164,27 +160,9 @@ impl TcpStream {
         };
         let flags = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
         let socket = rustix::net::socket_with(family, SocketType::STREAM, flags, None)?;
-        let in_progress = match rustix::net::connect(&socket, &addr) {
-            Ok(()) => false,
-            Err(Errno::INPROGRESS) => true,
-            Err(errno) => return Err(errno.into()),
-        };
-        let stream = TcpStream::from_nonblocking(std::net::TcpStream::from(socket))?;
-        if in_progress {
-            // Writable, as the kernel says, once the handshake has ended,
-            // one way or the other.
-            stream.io.writable().await;
-            if let Err(errno) = rustix::net::sockopt::socket_error(stream.io.get_ref())? {
-                return Err(errno.into());
-            }
-        }
-        Ok(stream)
-    }
-
-    fn from_nonblocking(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        Ok(TcpStream {
-            io: Async::new_nonblocking(stream)?,
-        })
+        let started = rustix::net::connect(&socket, &addr);
+        let stream = ByteStream::finish_connect(socket.into(), started).await?;
+        Ok(TcpStream { stream })
     }
 
     /// Wraps a connected stream made with the standard library, putting it
@@ -194,8 +172,9 @@ impl TcpStream {
     ///
     /// If the mode cannot be set or the poller refuses the socket.
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        stream.set_nonblocking(true)?;
-        TcpStream::from_nonblocking(stream)
+        Ok(TcpStream {
+            stream: ByteStream::new(stream)?,
+        })
     }
 
     /// Receives up to `buf.len()` bytes; `Ok(0)` means the peer closed its
@@ -205,7 +184,7 @@ impl TcpStream {
     ///
     /// The OS error, such as `ConnectionReset`.
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_recv(cx, buf)).await
+        self.stream.recv(buf).await
     }
 
     /// Receives exactly `buf.len()` bytes.
@@ -214,19 +193,7 @@ impl TcpStream {
     ///
     /// `UnexpectedEof` if the peer closes first, or the OS error.
     pub async fn recv_exact(&self, buf: &mut [u8]) -> io::Result<()> {
-        let mut filled = 0;
-        while filled < buf.len() {
-            match self.recv(&mut buf[filled..]).await? {
-                0 => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        "TcpStream::recv_exact: the peer closed the connection early",
-                    ))
-                }
-                n => filled += n,
-            }
-        }
-        Ok(())
+        self.stream.recv_exact(buf).await
     }
 
     /// Sends some of `buf` and returns how much; see
@@ -236,7 +203,7 @@ impl TcpStream {
     ///
     /// The OS error, such as `BrokenPipe` or `ConnectionReset`.
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io.write_with(|mut stream| stream.write(buf)).await
+        self.stream.send(buf).await
     }
 
     /// Sends all of `buf`, however many sends that takes.
@@ -244,14 +211,8 @@ impl TcpStream {
     /// # Errors
     ///
     /// The OS error; some of `buf` may have been sent by then.
-    pub async fn send_all(&self, mut buf: &[u8]) -> io::Result<()> {
-        while !buf.is_empty() {
-            match self.send(buf).await? {
-                0 => return Err(io::ErrorKind::WriteZero.into()),
-                n => buf = &buf[n..],
-            }
-        }
-        Ok(())
+    pub async fn send_all(&self, buf: &[u8]) -> io::Result<()> {
+        self.stream.send_all(buf).await
     }
 
     /// The address of the peer.
@@ -260,7 +221,7 @@ impl TcpStream {
     ///
     /// The OS error of `getpeername`, such as `NotConnected`.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().peer_addr()
+        self.stream.get_ref().peer_addr()
     }
 
     /// The local address of the connection.
@@ -269,7 +230,7 @@ impl TcpStream {
     ///
     /// The OS error of `getsockname`.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().local_addr()
+        self.stream.get_ref().local_addr()
     }
 
     /// Shuts down the read side, the write side or both; immediate.
@@ -278,7 +239,7 @@ impl TcpStream {
     ///
     /// The OS error, such as `NotConnected`.
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.io.get_ref().shutdown(how)
+        self.stream.shutdown(how)
     }
 
     /// Turns Nagle's algorithm off (`true`) or on.
@@ -287,7 +248,7 @@ impl TcpStream {
     ///
     /// The OS error of `setsockopt`.
     pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
-        self.io.get_ref().set_nodelay(nodelay)
+        self.stream.get_ref().set_nodelay(nodelay)
     }
 
     /// Whether Nagle's algorithm is off.
@@ -296,22 +257,7 @@ impl TcpStream {
     ///
     /// The OS error of `getsockopt`.
     pub fn nodelay(&self) -> io::Result<bool> {
-        self.io.get_ref().nodelay()
-    }
-
-    fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        let len = buf.len();
-        let received = self.io.poll_read_with(cx, |mut stream| stream.read(buf));
-        if let Poll::Ready(Ok(n)) = received {
-            if n > 0 && n < len {
-                self.io.assume_drained();
-            }
-        }
-        received
-    }
-
-    fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_write_with(cx, |mut stream| stream.write(buf))
+        self.stream.get_ref().nodelay()
     }
 }
 
@@ -324,60 +270,4 @@ impl fmt::Debug for TcpStream {
     }
 }
 
-impl futures_io::AsyncRead for &TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_recv(cx, buf)
-    }
-}
-
-impl futures_io::AsyncWrite for &TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_send(cx, buf)
-    }
-
-    /// A socket has no buffer in user space to flush.
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    /// Shuts down the write side, so the peer reads end-of-file.
-    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(self.shutdown(Shutdown::Write))
-    }
-}
-
-impl futures_io::AsyncRead for TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut &*self).poll_read(cx, buf)
-    }
-}
-
-impl futures_io::AsyncWrite for TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut &*self).poll_write(cx, buf)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut &*self).poll_flush(cx)
-    }
-
-    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut &*self).poll_close(cx)
-    }
-}
+impl_futures_io!(TcpStream);

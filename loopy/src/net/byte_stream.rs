@@ -1,0 +1,226 @@
+//! `ByteStream<T>`: what every connected stream socket does the same way.
+//!
+//! A TCP connection and a Unix stream connection differ only in how they
+//! are opened and addressed; once connected, both are a descriptor that
+//! moves bytes in order. `TcpStream` and `UnixStream` each hold a
+//! `ByteStream` of their standard-library type and hand `recv`, `send`,
+//! `send_all`, `recv_exact`, `shutdown`, the non-blocking connect and the
+//! `futures_io` traits over to it.
+
+use std::future::poll_fn;
+use std::io::{self, Read, Write};
+use std::net::Shutdown;
+use std::os::fd::AsFd;
+use std::task::{Context, Poll};
+
+use rustix::io::Errno;
+
+use crate::io::Async;
+
+/// A connected stream socket registered with the loop.
+pub(crate) struct ByteStream<T: AsFd> {
+    /// The socket and its readiness; every operation goes through it.
+    io: Async<T>,
+}
+
+impl<T: AsFd> ByteStream<T>
+where
+    for<'a> &'a T: Read + Write,
+{
+    /// Registers `socket`, which is already in non-blocking mode.
+    pub(crate) fn from_nonblocking(socket: T) -> io::Result<ByteStream<T>> {
+        Ok(ByteStream {
+            io: Async::new_nonblocking(socket)?,
+        })
+    }
+
+    /// Puts `socket` in non-blocking mode and registers it.
+    pub(crate) fn new(socket: T) -> io::Result<ByteStream<T>> {
+        Ok(ByteStream {
+            io: Async::new(socket)?,
+        })
+    }
+
+    /// Finishes a non-blocking connect: `started` is what `connect` on
+    /// `socket` returned. If the handshake is still in progress, wait until
+    /// the socket is writable, then ask it whether the handshake worked.
+    pub(crate) async fn finish_connect(
+        socket: T,
+        started: rustix::io::Result<()>,
+    ) -> io::Result<ByteStream<T>> {
+        let in_progress = match started {
+            Ok(()) => false,
+            Err(Errno::INPROGRESS) => true,
+            Err(errno) => return Err(errno.into()),
+        };
+        let stream = ByteStream::from_nonblocking(socket)?;
+        if in_progress {
+            // Writable, as the kernel says, once the handshake has ended,
+            // one way or the other.
+            stream.io.writable().await;
+            if let Err(errno) = rustix::net::sockopt::socket_error(stream.get_ref())? {
+                return Err(errno.into());
+            }
+        }
+        Ok(stream)
+    }
+
+    /// The standard-library socket inside.
+    pub(crate) fn get_ref(&self) -> &T {
+        self.io.get_ref()
+    }
+
+    /// Receives up to `buf.len()` bytes; `Ok(0)` is end-of-stream.
+    pub(crate) async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_recv(cx, buf)).await
+    }
+
+    /// Receives exactly `buf.len()` bytes, or fails with `UnexpectedEof`
+    /// saying how many came before the peer closed.
+    pub(crate) async fn recv_exact(&self, buf: &mut [u8]) -> io::Result<()> {
+        let mut filled = 0;
+        while filled < buf.len() {
+            match self.recv(&mut buf[filled..]).await? {
+                0 => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!(
+                            "recv_exact: the peer closed the connection after {filled} of {} bytes",
+                            buf.len()
+                        ),
+                    ))
+                }
+                n => filled += n,
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends some of `buf` and returns how much.
+    pub(crate) async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_send(cx, buf)).await
+    }
+
+    /// Sends all of `buf`, however many sends that takes.
+    pub(crate) async fn send_all(&self, mut buf: &[u8]) -> io::Result<()> {
+        while !buf.is_empty() {
+            match self.send(buf).await? {
+                0 => return Err(io::ErrorKind::WriteZero.into()),
+                n => buf = &buf[n..],
+            }
+        }
+        Ok(())
+    }
+
+    /// Shuts down one or both directions; immediate.
+    pub(crate) fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        let how = match how {
+            Shutdown::Read => rustix::net::Shutdown::Read,
+            Shutdown::Write => rustix::net::Shutdown::Write,
+            Shutdown::Both => rustix::net::Shutdown::Both,
+        };
+        Ok(rustix::net::shutdown(self.get_ref(), how)?)
+    }
+
+    /// The poll form of `recv`. A read shorter than `buf` emptied the
+    /// socket (true of stream sockets), so the reactor may skip the read
+    /// that would only say `WouldBlock`.
+    pub(crate) fn poll_recv(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let len = buf.len();
+        let received = self.io.poll_read_with(cx, |mut socket| socket.read(buf));
+        if let Poll::Ready(Ok(n)) = received {
+            if n > 0 && n < len {
+                self.io.assume_drained();
+            }
+        }
+        received
+    }
+
+    /// The poll form of `send`.
+    pub(crate) fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.io.poll_write_with(cx, |mut socket| socket.write(buf))
+    }
+}
+
+/// Implements `futures_io::AsyncRead` and `AsyncWrite` for `$stream` and
+/// `&$stream`, a type whose field `stream` is a [`ByteStream`]. The owned
+/// impls forward to the borrowed ones, as `Async<T>`'s do.
+macro_rules! impl_futures_io {
+    ($stream:ty) => {
+        impl futures_io::AsyncRead for &$stream {
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut [u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                self.stream.poll_recv(cx, buf)
+            }
+        }
+
+        impl futures_io::AsyncWrite for &$stream {
+            fn poll_write(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                self.stream.poll_send(cx, buf)
+            }
+
+            /// A socket has no buffer in user space to flush.
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                _: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::task::Poll::Ready(Ok(()))
+            }
+
+            /// Shuts down the write side, so the peer reads end-of-file.
+            fn poll_close(
+                self: std::pin::Pin<&mut Self>,
+                _: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::task::Poll::Ready(self.stream.shutdown(std::net::Shutdown::Write))
+            }
+        }
+
+        impl futures_io::AsyncRead for $stream {
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut [u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                std::pin::Pin::new(&mut &*self).poll_read(cx, buf)
+            }
+        }
+
+        impl futures_io::AsyncWrite for $stream {
+            fn poll_write(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                std::pin::Pin::new(&mut &*self).poll_write(cx, buf)
+            }
+
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::pin::Pin::new(&mut &*self).poll_flush(cx)
+            }
+
+            fn poll_close(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::pin::Pin::new(&mut &*self).poll_close(cx)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_futures_io;
