@@ -20,8 +20,10 @@ fn pattern() -> Vec<u8> {
     (0..SIZE).map(|n| (n % 251) as u8).collect()
 }
 
-/// Writes all of `data` through `AsyncWrite`, then flushes and closes.
-async fn write_all_and_close<W: AsyncWrite + Unpin>(mut writer: W, mut data: &[u8]) {
+/// Writes all of `data` through `AsyncWrite`, then flushes and closes,
+/// handing `writer` back: still open, so only `poll_close` can have ended
+/// the stream for the reader.
+async fn write_all_and_close<W: AsyncWrite + Unpin>(mut writer: W, mut data: &[u8]) -> W {
     while !data.is_empty() {
         let written = poll_fn(|cx| Pin::new(&mut writer).poll_write(cx, data))
             .await
@@ -35,6 +37,7 @@ async fn write_all_and_close<W: AsyncWrite + Unpin>(mut writer: W, mut data: &[u
     poll_fn(|cx| Pin::new(&mut writer).poll_close(cx))
         .await
         .unwrap();
+    writer
 }
 
 /// Reads through `AsyncRead` until end-of-stream.
@@ -66,7 +69,7 @@ where
         .await
         .expect("poll_close must end the stream")
         .unwrap();
-    writing.await.unwrap();
+    drop(writing.await.unwrap());
     assert_eq!(got.len(), data.len());
     assert!(got == data, "the bytes came through changed");
 }
