@@ -101,7 +101,6 @@ pub use time::{interval, sleep, sleep_until, timeout};
 ///     assert_ne!(listener.local_addr()?.port(), 0);
 ///     Ok(())
 /// }
-/// # main().unwrap();
 /// ```
 pub use loopy_macros::main;
 

@@ -69,9 +69,11 @@ impl<T: AsFd> Async<T> {
     /// # Examples
     ///
     /// ```
+    /// use std::os::unix::net::UnixStream;
+    ///
     /// loopy::block_on(async {
-    ///     let (reader, _writer) = std::io::pipe()?;
-    ///     let reader = loopy::io::Async::new(reader)?;
+    ///     let (a, _b) = UnixStream::pair()?;
+    ///     let a = loopy::io::Async::new(a)?;
     ///     std::io::Result::Ok(())
     /// })?;
     /// # std::io::Result::Ok(())

@@ -252,8 +252,19 @@ impl Timers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::task::Waker;
+    use std::sync::Arc;
+    use std::task::{Wake, Waker};
     use std::time::Duration;
+
+    /// A waker that does nothing (`Waker::noop` would need Rust 1.85, and
+    /// loopy supports 1.82).
+    fn noop_waker() -> Waker {
+        struct Noop;
+        impl Wake for Noop {
+            fn wake(self: Arc<Self>) {}
+        }
+        Waker::from(Arc::new(Noop))
+    }
 
     /// Pops everything due by `until` and returns the slots in firing order.
     fn drain(heap: &TimerHeap, until: Instant) -> Vec<u32> {
@@ -269,7 +280,7 @@ mod tests {
     fn pops_in_deadline_order_and_ties_in_arming_order() {
         let heap = TimerHeap::new();
         let base = Instant::now();
-        let waker = Waker::noop();
+        let waker = &noop_waker();
         let offsets = [50u64, 10, 30, 10, 0, 40, 30, 20];
         let keys: Vec<TimerKey> = offsets
             .iter()
@@ -289,7 +300,7 @@ mod tests {
     fn removal_from_the_middle_keeps_the_order() {
         let heap = TimerHeap::new();
         let base = Instant::now();
-        let waker = Waker::noop();
+        let waker = &noop_waker();
         let keys: Vec<TimerKey> = (0..100u64)
             .map(|i| heap.insert(base + Duration::from_millis((i * 37) % 101), waker))
             .collect();
@@ -306,8 +317,9 @@ mod tests {
     fn slots_are_reused_so_memory_stays_flat() {
         let heap = TimerHeap::new();
         let deadline = Instant::now() + Duration::from_secs(60);
+        let waker = noop_waker();
         for _ in 0..10_000 {
-            let key = heap.insert(deadline, Waker::noop());
+            let key = heap.insert(deadline, &waker);
             heap.remove(key);
         }
         let timers = heap.inner.borrow();
