@@ -105,9 +105,14 @@ fn expand(attribute: Macro, options: &Options, function: AsyncFn) -> TokenStream
         Macro::Test => quote! { #krate::__private::run_test(async move #body) },
         _ => {
             let trace = options.trace;
+            let slow_poll = options
+                .slow_poll_ms
+                .as_ref()
+                .map(|millis| quote!(.slow_poll(::core::time::Duration::from_millis(#millis))));
             quote! {
                 #krate::Runtime::builder()
                     .trace(#trace)
+                    #slow_poll
                     .build()
                     .expect("#[loopy::main] could not start the loopy runtime")
                     .block_on(async move #body)

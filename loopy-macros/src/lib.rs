@@ -83,8 +83,12 @@ use proc_macro::TokenStream;
 ///
 /// # Options
 ///
-/// - `trace`: turn on the loop's trace output, as `Builder::trace(true)` does:
-///   `#[loopy::main(trace)]`.
+/// - `trace`: print every event of the loop to stderr, as `Builder::trace(true)`
+///   does: `#[loopy::main(trace)]`. The environment variable `LOOPY_TRACE`
+///   (`1`, `turns` or `0`) still takes precedence when it is set.
+/// - `slow_poll_ms = N`: warn about any single poll that runs longer than `N`
+///   milliseconds (default 100; `0` turns the warning off), as
+///   `Builder::slow_poll` does: `#[loopy::main(slow_poll_ms = 250)]`.
 /// - `crate = "path"`: the path to loopy when it is renamed or re-exported:
 ///   `#[loopy::main(crate = "my_loopy")]`.
 ///
@@ -239,7 +243,7 @@ impl Macro {
     /// The option names this attribute accepts, in the order messages list them.
     fn options(self) -> &'static [&'static str] {
         match self {
-            Macro::Main => &["trace", "crate"],
+            Macro::Main => &["trace", "slow_poll_ms", "crate"],
             Macro::Test => &["crate"],
             Macro::Task => &["name", "crate"],
         }

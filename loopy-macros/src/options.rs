@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Expr, ExprLit, Ident, Lit, LitStr, Token};
+use syn::{Expr, ExprLit, Ident, Lit, LitInt, LitStr, Token};
 
 use crate::errors::Errors;
 use crate::Macro;
@@ -18,6 +18,9 @@ pub(crate) struct Options {
     pub(crate) name: Option<LitStr>,
     /// `trace`: turn on the loop's trace output.
     pub(crate) trace: bool,
+    /// `slow_poll_ms = N`: the slow-poll warning's threshold in
+    /// milliseconds, 0 for off.
+    pub(crate) slow_poll_ms: Option<LitInt>,
 }
 
 /// One option as written, before it is checked: `key` or `key = value`.
@@ -50,6 +53,7 @@ impl Options {
             krate: syn::parse_quote!(::loopy),
             name: None,
             trace: false,
+            slow_poll_ms: None,
         };
         let written = match Punctuated::<Written, Token![,]>::parse_terminated.parse2(args) {
             Ok(written) => written,
@@ -85,6 +89,7 @@ impl Options {
                 errors.at(value, "`trace` takes no value; write just `trace`")
             }
             ("name", value) => self.name = string(key, value, "name = \"worker\"", errors),
+            ("slow_poll_ms", value) => self.slow_poll_ms = millis(key, value, errors),
             // `crate`: the only other option any attribute accepts.
             (_, value) => {
                 let example = "crate = \"my_loopy\"";
@@ -111,6 +116,25 @@ fn string(key: &Ident, value: Option<Expr>, example: &str, errors: &mut Errors) 
             lit: Lit::Str(text),
             ..
         })) => return Some(text),
+        Some(other) => errors.at(other, message),
+        None => errors.at(key, message),
+    }
+    None
+}
+
+/// The whole number of milliseconds given to option `key`, or `None` after
+/// reporting that one was expected.
+fn millis(key: &Ident, value: Option<Expr>, errors: &mut Errors) -> Option<LitInt> {
+    let message = format!(
+        "`{key}` expects a whole number of milliseconds, like `{key} = 250` (0 turns the warning off)"
+    );
+    match value {
+        Some(Expr::Lit(ExprLit {
+            lit: Lit::Int(number),
+            ..
+        })) if number.base10_parse::<u64>().is_ok() && number.suffix().is_empty() => {
+            return Some(number)
+        }
         Some(other) => errors.at(other, message),
         None => errors.at(key, message),
     }
@@ -160,6 +184,21 @@ mod tests {
             mistakes(Macro::Test, quote!(trace)),
             ["unknown option `trace`; expected `crate`"]
         );
+        let millis = "`slow_poll_ms` expects a whole number of milliseconds, like \
+                      `slow_poll_ms = 250` (0 turns the warning off)";
+        assert_eq!(
+            mistakes(
+                Macro::Main,
+                quote!(slow_poll_ms, slow_poll_ms = "100", slow_poll_ms = -1)
+            ),
+            [
+                millis,
+                "option `slow_poll_ms` is given twice; keep one",
+                "option `slow_poll_ms` is given twice; keep one"
+            ]
+        );
+        assert_eq!(mistakes(Macro::Main, quote!(slow_poll_ms = 1.5)), [millis]);
+        assert_eq!(mistakes(Macro::Main, quote!(slow_poll_ms = 5u8)), [millis]);
     }
 
     #[test]

@@ -50,8 +50,11 @@ pub(crate) fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     let where_clause = &generics.where_clause;
     let outer = params.iter().map(|param| &param.outer);
     let rebind = params.iter().map(|param| &param.rebind);
+    // `track_caller`: the task's spawn location is the caller's line, not
+    // this function's.
     quote! {
         #(#attrs)*
+        #[track_caller]
         #vis #fn_token #ident #generics(#(#outer),*) -> #krate::JoinHandle<#output> #where_clause {
             #krate::task::Builder::new()
                 .name(#name)
@@ -183,6 +186,7 @@ mod tests {
             },
         );
         let expected = quote! {
+            #[track_caller]
             pub fn add<T: Into<u64>>(total: u64, __arg1: (T, T), __arg2: impl Send + 'static) -> ::loopy::JoinHandle<u64>
             where
                 T: 'static
@@ -214,6 +218,7 @@ mod tests {
             ),
         );
         let expected = quote! {
+            #[track_caller]
             fn worker() -> ::loopy::JoinHandle<()> {
                 ::loopy::task::Builder::new().name("worker").spawn(async move { {} })
             }

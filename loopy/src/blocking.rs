@@ -14,16 +14,24 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
+use std::panic::Location;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
-use crate::context;
+use crate::loop_local::{self, Filled, LoopLocal};
+use crate::task::tasks::Tasks;
 use crate::task::JoinHandle;
 use crate::unwind::lock;
+
+thread_local! {
+    /// The blocking pool of the loop running on this thread.
+    static CURRENT: LoopLocal<BlockingPool> = const { LoopLocal::new(None) };
+}
 
 /// How many blocking threads a runtime starts at most, unless configured.
 pub(crate) const DEFAULT_MAX_THREADS: usize = 64;
@@ -51,6 +59,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(10);
 ///     assert_eq!(sum, 5050);
 /// });
 /// ```
+#[track_caller]
 pub fn spawn_blocking<F, T>(f: F) -> JoinHandle<T>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -67,10 +76,11 @@ where
             }
         })
     };
-    context::expect_core("loopy::spawn_blocking", |core| {
-        let started = core.blocking.submit(job);
-        core.spawn(BlockingResult { result, started }, None)
-    })
+    const WHAT: &str = "loopy::spawn_blocking";
+    let location = Location::caller();
+    let tasks = Tasks::current(WHAT);
+    let started = loop_local::expect(&CURRENT, WHAT).submit(job);
+    tasks.spawn(BlockingResult { result, started }, None, location)
 }
 
 /// A job for the pool: `f` wrapped to deliver its result.
@@ -153,6 +163,12 @@ impl BlockingPool {
                 max_threads,
             }),
         }
+    }
+
+    /// Makes `pool` the one `spawn_blocking` on this thread reaches, until
+    /// the guard is dropped; `None` if another loop runs on this thread.
+    pub(crate) fn enter(pool: &Rc<BlockingPool>) -> Option<Filled<BlockingPool>> {
+        loop_local::fill(&CURRENT, pool)
     }
 
     /// Queues `job`, starting a thread for it if none is idle and the cap

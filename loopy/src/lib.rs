@@ -71,16 +71,18 @@
 #![warn(clippy::undocumented_unsafe_blocks, unsafe_op_in_unsafe_fn)]
 
 mod blocking;
-mod context;
 pub mod io;
+mod loop_local;
 pub mod net;
 mod reactor;
-mod run_queue;
 pub mod runtime;
 pub mod signal;
+mod slow_poll;
 pub mod task;
 pub mod time;
+mod trace;
 mod unwind;
+mod wait;
 
 #[doc(hidden)]
 pub mod __private;

@@ -69,7 +69,15 @@ use std::time::{Duration, Instant};
 use polling::{Event, Events, PollMode, Poller};
 use rustix::event::{PollFd, PollFlags, Timespec};
 
+use crate::loop_local::{self, Filled, LoopLocal};
+use crate::trace::{self, WakeCause};
 use crate::unwind;
+use crate::wait::{self, Parked};
+
+thread_local! {
+    /// The reactor of the loop running on this thread.
+    static CURRENT: LoopLocal<Reactor> = const { LoopLocal::new(None) };
+}
 
 /// The poller and everything registered with it.
 pub(crate) struct Reactor {
@@ -82,7 +90,7 @@ pub(crate) struct Reactor {
     events: RefCell<Events>,
     /// Wakers collected from one batch of events, woken after the borrows
     /// above are released; kept between waits so waking does not allocate.
-    woken: RefCell<Vec<Waker>>,
+    woken: RefCell<Vec<(i32, Waker)>>,
     /// I/O operations the task being polled may still complete before it
     /// has to yield; refilled before every poll.
     budget: Cell<u32>,
@@ -103,6 +111,9 @@ struct Slab {
 pub(crate) struct Source {
     /// The key the poller reports this source's events with.
     key: usize,
+    /// The descriptor, to say in the trace and the task list what a task
+    /// waits on.
+    fd: i32,
     /// `READABLE` and `WRITABLE` bits, as last learned.
     ready: Cell<u8>,
     /// Since when a short read has cleared `READABLE` without an event to
@@ -147,9 +158,18 @@ impl Waiters {
         }
     }
 
-    fn take_into(&mut self, woken: &mut Vec<Waker>) {
-        woken.extend(self.first.take());
-        woken.append(&mut self.more);
+    fn take_into(&mut self, fd: i32, woken: &mut Vec<(i32, Waker)>) {
+        woken.extend(self.first.take().map(|waker| (fd, waker)));
+        woken.extend(self.more.drain(..).map(|waker| (fd, waker)));
+    }
+}
+
+/// Wakes the wakers collected from events, each on behalf of its
+/// descriptor, emptying `woken`. Called with no borrow of the reactor held:
+/// a waker may run any code.
+fn wake_all(woken: &mut Vec<(i32, Waker)>) {
+    for (fd, waker) in woken.drain(..) {
+        trace::waking(WakeCause::Fd(fd), || unwind::wake_contained(waker));
     }
 }
 
@@ -184,6 +204,21 @@ impl Reactor {
         }
     }
 
+    /// The reactor of the loop running on this thread.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, naming `what`, the function the user called.
+    pub(crate) fn current(what: &str) -> Rc<Reactor> {
+        loop_local::expect(&CURRENT, what)
+    }
+
+    /// Makes `reactor` the one `io::Async` on this thread reaches, until
+    /// the guard is dropped; `None` if another loop runs on this thread.
+    pub(crate) fn enter(reactor: &Rc<Reactor>) -> Option<Filled<Reactor>> {
+        loop_local::fill(&CURRENT, reactor)
+    }
+
     /// Gives the task about to be polled its full I/O budget.
     pub(crate) fn refill_budget(&self) {
         self.budget.set(BUDGET_PER_POLL);
@@ -212,6 +247,7 @@ impl Reactor {
         let key = reused.unwrap_or(sources.entries.len());
         let source = Rc::new(Source {
             key,
+            fd: fd.as_raw_fd(),
             ready: Cell::new(Direction::Read.bit() | Direction::Write.bit()),
             unconfirmed_since: Cell::new(None),
             waiters: Default::default(),
@@ -247,9 +283,9 @@ impl Reactor {
         }
         let mut woken = Vec::new();
         for waiters in &source.waiters {
-            waiters.borrow_mut().take_into(&mut woken);
+            waiters.borrow_mut().take_into(source.fd, &mut woken);
         }
-        unwind::wake_all_contained(&mut woken);
+        wake_all(&mut woken);
     }
 
     /// Whether any descriptor is registered, i.e. whether a non-blocking
@@ -284,7 +320,7 @@ impl Reactor {
             }
             events.len()
         };
-        unwind::wake_all_contained(&mut woken);
+        wake_all(&mut woken);
         *self.woken.borrow_mut() = woken;
         Ok(count)
     }
@@ -323,7 +359,7 @@ impl Reactor {
                 }
             }
         }
-        unwind::wake_all_contained(&mut woken);
+        wake_all(&mut woken);
     }
 
     /// When the oldest unconfirmed short read expires. Entries that events
@@ -341,10 +377,12 @@ impl Reactor {
 }
 
 impl Source {
-    fn mark_ready(&self, yes: bool, dir: Direction, woken: &mut Vec<Waker>) {
+    fn mark_ready(&self, yes: bool, dir: Direction, woken: &mut Vec<(i32, Waker)>) {
         if yes {
             self.ready.set(self.ready.get() | dir.bit());
-            self.waiters[dir as usize].borrow_mut().take_into(woken);
+            self.waiters[dir as usize]
+                .borrow_mut()
+                .take_into(self.fd, woken);
         }
     }
 
@@ -355,6 +393,10 @@ impl Source {
             return Poll::Ready(());
         }
         self.waiters[dir as usize].borrow_mut().register(cx.waker());
+        wait::parked(match dir {
+            Direction::Read => Parked::Readable(self.fd),
+            Direction::Write => Parked::Writable(self.fd),
+        });
         Poll::Pending
     }
 

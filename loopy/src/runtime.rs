@@ -43,15 +43,27 @@
 //! done. That future sits in the run queue like a task whenever it is woken,
 //! and takes its turn in order.
 //!
-//! A turn, traced (`Runtime::builder().trace(true)`, or
-//! `#[loopy::main(trace)]`), prints one line to stderr, such as
-//! `loopy: turn 7: ran 3 tasks, fired 1 timer, waited 1.002ms for 2 events`,
-//! so you can watch the loop go round.
+//! # Watching it turn
+//!
+//! With the trace on (`LOOPY_TRACE=1`, `#[loopy::main(trace)]` or
+//! `Runtime::builder().trace(true)`; see `trace.rs`), each step above
+//! prints a line as it happens: the turn's start, every spawn, every poll
+//! and what the task then waits on, every wake and who made it, the timers
+//! that fired and each wait on the poller. `LOOPY_TRACE=turns` prints one
+//! summary line per turn instead.
+//!
+//! Step 2 is where a task can freeze the loop: while one poll runs, nothing
+//! else does. A poll that runs longer than the slow-poll threshold (100 ms
+//! by default) is reported on stderr with the task's name and spawn
+//! location; `slow_poll.rs` explains how that costs almost nothing.
+//! [`task::list`](crate::task::list) shows every task and what it waits
+//! on, at any time.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
 use std::io;
+use std::panic::Location;
 use std::pin::pin;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -61,13 +73,19 @@ use std::time::{Duration, Instant};
 use polling::Poller;
 
 use crate::blocking::{self, BlockingPool};
-use crate::context;
+use crate::loop_local::Filled;
 use crate::reactor::Reactor;
-use crate::run_queue::{Remote, RunQueue, Runnable};
-use crate::task::raw::{NewTask, Ran, TaskRef};
-use crate::task::registry::TaskRegistry;
-use crate::task::{JoinHandle, TaskId};
+use crate::slow_poll::{self, SlowPoll, SlowPollWatch};
+use crate::task::info::{TaskState, TaskStats};
+use crate::task::raw::{Ran, TaskRef};
+use crate::task::run_queue::{Remote, RunQueue, Runnable};
+use crate::task::tasks::Tasks;
+use crate::task::TaskId;
 use crate::time::heap::TimerHeap;
+use crate::trace::{self, Short, Trace};
+use crate::wait;
+
+pub use crate::trace::TraceLevel;
 
 /// A loopy event loop: its run queue, timers, poller and tasks.
 ///
@@ -93,9 +111,12 @@ pub struct Runtime {
 /// # Examples
 ///
 /// ```
+/// use std::time::Duration;
+///
 /// let rt = loopy::Runtime::builder()
 ///     .event_interval(31)
 ///     .max_blocking_threads(4)
+///     .slow_poll(Duration::from_millis(50))
 ///     .build()?;
 /// rt.block_on(async {});
 /// # std::io::Result::Ok(())
@@ -104,32 +125,26 @@ pub struct Runtime {
 pub struct Builder {
     event_interval: u32,
     max_blocking_threads: usize,
-    trace: bool,
+    trace: TraceLevel,
+    slow_poll: Duration,
+    time_polls: bool,
 }
 
-/// The runtime itself, shared with the thread-local context while the loop
+/// The runtime itself, shared with the thread-local slots while the loop
 /// runs.
 pub(crate) struct Core {
-    /// Tasks ready to be polled.
-    pub(crate) run_queue: RunQueue,
-    /// Every live task, so that dropping the runtime can drop them.
-    pub(crate) tasks: RefCell<TaskRegistry>,
+    /// The live tasks and the run queue.
+    tasks: Rc<Tasks>,
     /// Timers, ordered by deadline. In an `Rc` because each armed `Sleep`
     /// keeps a handle to remove itself.
-    pub(crate) timers: Rc<TimerHeap>,
+    timers: Rc<TimerHeap>,
     /// The poller and the sources registered with it. In an `Rc` because
     /// each `io::Async` keeps a handle to deregister itself.
-    pub(crate) reactor: Rc<Reactor>,
-    /// What other threads can reach: their wakes, and the poller's notify.
-    pub(crate) remote: Arc<Remote>,
+    reactor: Rc<Reactor>,
     /// Threads for `spawn_blocking`.
-    pub(crate) blocking: BlockingPool,
+    blocking: Rc<BlockingPool>,
     /// Wakes `block_on`'s own future; made once, reused by every `block_on`.
     main_waker: Waker,
-    /// The id of the task being polled (`TaskId::MAIN` between tasks).
-    current: Cell<TaskId>,
-    /// The id the next spawned task gets.
-    next_id: Cell<u64>,
     /// Tasks polled since the loop last looked at the poller.
     polls_since_io: Cell<u32>,
     /// The most tasks one turn runs, and how many may run between looks at
@@ -137,8 +152,10 @@ pub(crate) struct Core {
     event_interval: u32,
     /// Turns so far; also numbers the trace lines.
     turns: Cell<u64>,
-    /// Whether each turn prints a trace line.
-    trace: bool,
+    /// What the loop says about itself on stderr.
+    trace: Rc<Trace>,
+    /// Notices polls that run too long; `None` when turned off.
+    slow_poll: Option<SlowPollWatch>,
     /// Spawned tasks that panicked, and the first one's message: a test
     /// runner fails the test on them even when nobody joined the task.
     panics: RefCell<TaskPanics>,
@@ -158,12 +175,22 @@ struct TurnReport {
     waited: Option<(Duration, usize)>,
 }
 
+/// The thread-local slots a running loop fills; emptied on drop.
+struct Entered {
+    _tasks: (Filled<Tasks>, Filled<RunQueue>),
+    _timers: Filled<TimerHeap>,
+    _reactor: Filled<Reactor>,
+    _blocking: Filled<BlockingPool>,
+}
+
 impl Default for Builder {
     fn default() -> Builder {
         Builder {
             event_interval: 61,
             max_blocking_threads: blocking::DEFAULT_MAX_THREADS,
-            trace: false,
+            trace: TraceLevel::Off,
+            slow_poll: slow_poll::DEFAULT_THRESHOLD,
+            time_polls: false,
         }
     }
 }
@@ -190,10 +217,53 @@ impl Builder {
         self
     }
 
-    /// Whether each turn of the loop prints a line to stderr saying what
-    /// it did (default off).
-    pub fn trace(mut self, on: bool) -> Builder {
-        self.trace = on;
+    /// Whether the loop prints every event to stderr as it happens: the
+    /// same as `trace_level(TraceLevel::Events)` or `TraceLevel::Off`
+    /// (default off). The environment variable `LOOPY_TRACE`, when set,
+    /// takes precedence; see [`TraceLevel`].
+    pub fn trace(self, on: bool) -> Builder {
+        self.trace_level(if on {
+            TraceLevel::Events
+        } else {
+            TraceLevel::Off
+        })
+    }
+
+    /// How much the loop prints about itself to stderr (default
+    /// [`TraceLevel::Off`]). The environment variable `LOOPY_TRACE`, when
+    /// set, takes precedence.
+    pub fn trace_level(mut self, level: TraceLevel) -> Builder {
+        self.trace = level;
+        self
+    }
+
+    /// Warn on stderr about any single poll that runs longer than
+    /// `threshold`, naming the task (default 100 ms; zero turns the
+    /// warning off). Such a poll freezes every other task. The check is
+    /// nearly free, and coarse: a poll is reported once it ran for the
+    /// threshold, for certain once it ran a quarter longer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = loopy::Runtime::builder().slow_poll(Duration::ZERO).build()?;
+    /// // Computes for a while in one poll, and nobody is told.
+    /// rt.block_on(async { std::thread::sleep(Duration::from_millis(150)) });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn slow_poll(mut self, threshold: Duration) -> Builder {
+        self.slow_poll = threshold;
+        self
+    }
+
+    /// Whether to time every poll, so that
+    /// [`TaskInfo::busy`](crate::task::TaskInfo::busy) is known (default
+    /// off, and always on while the trace is). Costs two clock reads per
+    /// poll.
+    pub fn time_polls(mut self, on: bool) -> Builder {
+        self.time_polls = on;
         self
     }
 
@@ -211,21 +281,21 @@ impl Builder {
                 "loopy needs an edge-triggered poller (epoll or kqueue) and this platform has none",
             ));
         }
+        let level = TraceLevel::from_env().unwrap_or(self.trace);
+        let trace = Rc::new(Trace::new(level, Instant::now()));
         let remote = Arc::new(Remote::new(Arc::clone(&poller)));
+        let timing = self.time_polls || trace.events();
         let core = Core {
-            run_queue: RunQueue::new(),
-            tasks: RefCell::new(TaskRegistry::new()),
+            tasks: Rc::new(Tasks::new(Arc::clone(&remote), Rc::clone(&trace), timing)),
             timers: Rc::new(TimerHeap::new()),
             reactor: Rc::new(Reactor::new(poller)),
-            main_waker: Waker::from(Arc::clone(&remote)),
-            remote,
-            blocking: BlockingPool::new(self.max_blocking_threads),
-            current: Cell::new(TaskId::MAIN),
-            next_id: Cell::new(1),
+            main_waker: Waker::from(remote),
+            blocking: Rc::new(BlockingPool::new(self.max_blocking_threads)),
             polls_since_io: Cell::new(0),
             event_interval: self.event_interval,
             turns: Cell::new(0),
-            trace: self.trace,
+            trace,
+            slow_poll: SlowPollWatch::new(self.slow_poll),
             panics: RefCell::new(TaskPanics::default()),
         };
         Ok(Runtime {
@@ -259,9 +329,17 @@ impl Runtime {
     /// If a loopy runtime is already running on this thread: a nested
     /// `block_on` would stop the outer loop. Use `.await` or
     /// [`spawn`](crate::spawn) instead.
+    #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _entered = context::enter(&self.core);
+        let Some(_entered) = self.core.enter() else {
+            panic!(
+                "loopy::block_on called while a loopy runtime is already running on this \
+                 thread; a nested block_on would freeze the outer loop. Use `.await` inside \
+                 async code, or loopy::spawn to run the future as a task"
+            );
+        };
         let core = &*self.core;
+        core.tasks.main.location.set(Location::caller());
         let mut future = pin!(future);
         let mut cx = Context::from_waker(&core.main_waker);
         let mut output = None;
@@ -272,7 +350,7 @@ impl Runtime {
             }
             Poll::Pending => false,
         };
-        core.run_queue.push_main();
+        core.tasks.run_queue.start_main();
         while !core.turn(&mut poll_main) {}
         output.expect("the loop stops only once block_on's future is ready")
     }
@@ -289,7 +367,7 @@ impl Runtime {
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")
-            .field("tasks", &self.core.tasks.borrow().len())
+            .field("tasks", &self.core.tasks.registry.borrow().len())
             .field("timers", &self.core.timers.armed())
             .field("turns", &self.core.turns.get())
             .finish()
@@ -301,26 +379,43 @@ impl Drop for Runtime {
         // Destructors of the tasks may spawn or sleep; let them find this
         // runtime, unless another one is running on the thread or the
         // thread is exiting. Shutdown happens either way.
-        let _entered = context::try_enter(&self.core);
+        let _entered = self.core.enter();
         self.core.shutdown();
     }
 }
 
 impl Core {
+    /// Fills the thread-local slots through which `spawn`, `sleep` and the
+    /// I/O types find this loop; `None` if another loop runs on this thread
+    /// (or the thread is exiting).
+    fn enter(&self) -> Option<Entered> {
+        Some(Entered {
+            _tasks: Tasks::enter(&self.tasks)?,
+            _timers: TimerHeap::enter(&self.timers)?,
+            _reactor: Reactor::enter(&self.reactor)?,
+            _blocking: BlockingPool::enter(&self.blocking)?,
+        })
+    }
+
     /// One turn of the loop; see the module's essay. `poll_main` polls
     /// `block_on`'s future when its entry comes up; the turn ends early and
     /// returns `true` once that future is ready.
     fn turn(&self, poll_main: &mut dyn FnMut() -> bool) -> bool {
         let turn = self.turns.get() + 1;
         self.turns.set(turn);
+        let events = self.trace.events();
+        if events {
+            self.trace.line(format_args!("turn {turn}"));
+        }
 
         // 1. Tasks woken on other threads join the run queue.
-        self.remote.drain_into(&self.run_queue);
+        let run_queue = &self.tasks.run_queue;
+        run_queue.remote.drain_into(run_queue);
 
         // 2. Run ready tasks, at most `event_interval` of them.
         let mut ran = 0;
         while ran < self.event_interval {
-            let Some(entry) = self.run_queue.pop() else {
+            let Some(entry) = run_queue.pop() else {
                 break;
             };
             ran += 1;
@@ -328,7 +423,11 @@ impl Core {
                 Runnable::Task(task) => self.run(task),
                 Runnable::Main => {
                     self.reactor.refill_budget();
-                    if poll_main() {
+                    let ready = self.poll(&self.tasks.main, TaskId::MAIN, &mut *poll_main);
+                    if events {
+                        self.trace_main(ready);
+                    }
+                    if ready {
                         return true;
                     }
                 }
@@ -341,15 +440,21 @@ impl Core {
         let mut fired = 0;
         if self.timers.armed() > 0 || self.reactor.next_expiry().is_some() {
             let now = Instant::now();
-            fired = self.timers.fire_due(now);
+            self.tasks.clock.set(now);
+            fired = self.timers.fire_due(now, |fired| {
+                if events {
+                    let s = if fired == 1 { "" } else { "s" };
+                    self.trace.line(format_args!("{fired} timer{s} fired"));
+                }
+            });
             self.reactor.expire_unconfirmed(now);
         }
 
         // 4. Wait for I/O: sleep if there is nothing to do, peek if tasks
         //    have been running for a while, else go straight on.
-        let idle = self.run_queue.is_empty() && !self.remote.has_pending();
+        let idle = run_queue.is_empty() && !run_queue.remote.has_pending();
         let timeout = if idle {
-            self.run_queue.release_spare_capacity();
+            run_queue.release_spare_capacity();
             let deadline = match (self.timers.next_deadline(), self.reactor.next_expiry()) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
@@ -371,8 +476,8 @@ impl Core {
             }
         };
 
-        if self.trace {
-            TurnReport { ran, fired, waited }.print(turn);
+        if self.trace.turns() && !events {
+            TurnReport { ran, fired, waited }.print(&self.trace, turn);
         }
         false
     }
@@ -380,64 +485,167 @@ impl Core {
     /// Waits on the poller and wakes the tasks of the sources that became
     /// ready; returns how long it took and how many events came.
     fn wait(&self, timeout: Option<Duration>) -> (Duration, usize) {
-        let start = self.trace.then(Instant::now);
+        let start = Instant::now();
         let events = self.reactor.wait(timeout).unwrap_or_else(|err| {
             // epoll_wait fails only on a bad descriptor or argument, which
             // would be a bug in loopy or polling; no task could make
             // progress after it.
             panic!("loopy: waiting on the poller failed: {err}")
         });
-        (
-            start.map_or(Duration::ZERO, |start| start.elapsed()),
-            events,
-        )
+        // The clock read that keeps the loop's coarse clock (task ages)
+        // within a wait of the truth.
+        let now = Instant::now();
+        self.tasks.clock.set(now);
+        let slept = now - start;
+        if self.trace.events() {
+            let asked = match timeout {
+                None => "no timeout".to_owned(),
+                Some(Duration::ZERO) => "a peek".to_owned(),
+                Some(timeout) => Short(timeout).to_string(),
+            };
+            let s = if events == 1 { "" } else { "s" };
+            self.trace.line(format_args!(
+                "poller wait: asked {asked}, slept {}, {events} event{s}",
+                Short(slept)
+            ));
+        }
+        (slept, events)
     }
 
-    /// Spawns a task on this runtime.
-    pub(crate) fn spawn<F>(&self, future: F, name: Option<Box<str>>) -> JoinHandle<F::Output>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        let id = TaskId(self.next_id.get());
-        self.next_id.set(id.0 + 1);
-        let NewTask {
-            registry,
-            queued,
-            handle,
-        } = TaskRef::allocate(future, id, Arc::clone(&self.remote));
-        self.tasks.borrow_mut().insert(registry, name);
-        self.run_queue.push(queued);
-        // SAFETY: `handle` refers to the task just allocated from `future`,
-        // whose output type is `F::Output`.
-        unsafe { JoinHandle::new(handle) }
+    /// Polls a task or `block_on`'s future with `poll`, recording it in
+    /// `stats`: what the poll parked its waker on, its length when polls are
+    /// timed, and a warning if it held the loop too long.
+    fn poll<R>(&self, stats: &TaskStats, id: TaskId, poll: impl FnOnce() -> R) -> R {
+        self.tasks.current.set(id);
+        wait::clear();
+        if self.trace.events() {
+            trace::set_current(id.0);
+        }
+        if let Some(watch) = &self.slow_poll {
+            watch.poll_started();
+        }
+        let start = self.tasks.timing.then(Instant::now);
+        let out = poll();
+        let took = start.map(|start| start.elapsed());
+        let slow = self.slow_poll.as_ref().and_then(SlowPollWatch::poll_ended);
+        stats.polled(wait::take(), took);
+        self.tasks.current.set(TaskId::MAIN);
+        if let Some(slow) = slow {
+            self.warn_slow(id, stats, took, slow);
+        }
+        out
     }
 
     /// Runs one task taken off the run queue.
     fn run(&self, task: TaskRef) {
-        self.current.set(task.header().id);
         self.reactor.refill_budget();
-        let ran = task.run();
-        self.current.set(TaskId::MAIN);
-        if let Ran::Unfinished = ran {
-            return;
+        let header = task.header();
+        let ran = match task.is_complete() {
+            // A stale entry of a task that finished: nothing to poll.
+            true => Ran::Stale,
+            false => self.poll(&header.stats, header.id, || task.run()),
+        };
+        if self.trace.events() {
+            self.trace_task(&task, &ran);
         }
-        self.record(ran);
-        self.tasks.borrow_mut().remove(&task);
+        match &ran {
+            Ran::Unfinished | Ran::Stale => return,
+            Ran::Panicked(message) if !task.has_handle() => {
+                self.warn_unjoined_panic(&task, message.as_deref());
+            }
+            _ => {}
+        }
+        self.record(header.id, &ran);
+        self.tasks.registry.borrow_mut().remove(&task);
+        self.trace.forget(header.id.0);
+    }
+
+    /// Says in the trace how a task's poll ended.
+    fn trace_task(&self, task: &TaskRef, ran: &Ran) {
+        let label = self.trace.task(task.header().id.0);
+        match ran {
+            Ran::Stale => {}
+            Ran::Unfinished => {
+                let stats = &task.header().stats;
+                let waits = if task.is_scheduled() {
+                    "queued again".to_owned()
+                } else {
+                    TaskState::waiting(stats.waits.get(), Instant::now()).to_string()
+                };
+                self.trace
+                    .line(format_args!("{label} polled: pending, {waits}"));
+            }
+            Ran::Finished => self
+                .trace
+                .line(format_args!("{label} polled: ready, finished")),
+            Ran::Cancelled => self.trace.line(format_args!("{label} cancelled")),
+            Ran::Panicked(message) => self.trace.line(format_args!(
+                "{label} panicked: {}",
+                message.as_deref().unwrap_or("(no message)")
+            )),
+        }
+    }
+
+    /// Says in the trace how a poll of `block_on`'s future ended.
+    fn trace_main(&self, ready: bool) {
+        if ready {
+            self.trace
+                .line(format_args!("block_on's future polled: ready"));
+        } else {
+            let waits = if self.tasks.run_queue.main_is_queued() {
+                "queued again".to_owned()
+            } else {
+                TaskState::waiting(self.tasks.main.waits.get(), Instant::now()).to_string()
+            };
+            self.trace
+                .line(format_args!("block_on's future polled: pending, {waits}"));
+        }
+    }
+
+    /// A poll held the loop longer than the slow-poll threshold.
+    fn warn_slow(&self, id: TaskId, stats: &TaskStats, took: Option<Duration>, slow: SlowPoll) {
+        let took = match took {
+            Some(took) => Short(took).to_string(),
+            None => format!("at least {}", Short(slow.at_least)),
+        };
+        trace::warn(format_args!(
+            "slow poll: {} (spawned at {}) ran for {took} without yielding, and no other task \
+             ran meanwhile (threshold {}); move blocking work to loopy::spawn_blocking",
+            self.label(id),
+            stats.location.get(),
+            Short(slow.threshold),
+        ));
+    }
+
+    /// A task panicked and no `JoinHandle` is left to report it.
+    fn warn_unjoined_panic(&self, task: &TaskRef, message: Option<&str>) {
+        let header = task.header();
+        trace::warn(format_args!(
+            "{} (spawned at {}) panicked, and no JoinHandle is left to report it: {}",
+            self.label(header.id),
+            header.stats.location.get(),
+            message.unwrap_or("(no message)"),
+        ));
+    }
+
+    /// Names a task as warnings do: `task 3 "sleeper"`.
+    fn label(&self, id: TaskId) -> trace::TaskLabel {
+        trace::TaskLabel {
+            id: id.0,
+            name: self.tasks.registry.borrow().name(id).map(Box::from),
+        }
     }
 
     /// Counts a task that panicked, for `#[loopy::test]`.
-    fn record(&self, ran: Ran) {
+    fn record(&self, id: TaskId, ran: &Ran) {
         if let Ran::Panicked(message) = ran {
             let mut panics = self.panics.borrow_mut();
             panics.count += 1;
-            panics.first.get_or_insert(message);
+            panics.first.get_or_insert_with(|| match message {
+                Some(message) => format!("task {id} panicked: {message}"),
+                None => format!("task {id} panicked"),
+            });
         }
-    }
-
-    /// The id of the task being polled.
-    pub(crate) fn current_task(&self) -> TaskId {
-        self.current.get()
     }
 
     /// Drops every task that has not finished, then everything queued.
@@ -445,32 +653,35 @@ impl Core {
         loop {
             // Taken out first: destructors may spawn (those go round again)
             // or touch other tasks' handles.
-            let tasks = self.tasks.borrow_mut().take_all();
+            let tasks = self.tasks.registry.borrow_mut().take_all();
             if tasks.is_empty() {
                 break;
             }
             for task in tasks {
                 // A destructor that panics still counts as a task panic.
-                self.record(task.cancel_now());
+                let ran = task.cancel_now();
+                self.record(task.header().id, &ran);
             }
         }
-        self.run_queue.clear();
-        self.remote.close();
+        self.tasks.run_queue.clear();
+        self.tasks.run_queue.remote.close();
         self.blocking.shutdown();
     }
 }
 
 impl TurnReport {
-    fn print(&self, turn: u64) {
+    fn print(&self, trace: &Trace, turn: u64) {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         let waited = match self.waited {
-            Some((took, events)) => format!(", waited {took:?} for {}", plural(events, "event")),
+            Some((took, events)) => {
+                format!(", waited {} for {}", Short(took), plural(events, "event"))
+            }
             None => String::new(),
         };
-        eprintln!(
-            "loopy: turn {turn}: ran {}, fired {}{waited}",
+        trace.line(format_args!(
+            "turn {turn}: ran {}, fired {}{waited}",
             plural(self.ran as usize, "task"),
             plural(self.fired, "timer"),
-        );
+        ));
     }
 }

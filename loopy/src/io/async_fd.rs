@@ -8,7 +8,6 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use crate::context;
 use crate::reactor::{Direction, Reactor, Source};
 
 /// An I/O object (pipe, Unix socket, terminal, ...) registered with the
@@ -85,8 +84,7 @@ impl<T: AsFd> Async<T> {
 
     /// Registers `inner`, which is already in non-blocking mode.
     pub(crate) fn new_nonblocking(inner: T) -> io::Result<Async<T>> {
-        let reactor =
-            context::expect_core("loopy::io::Async::new", |core| Rc::clone(&core.reactor));
+        let reactor = Reactor::current("loopy::io::Async::new");
         let source = reactor.register(inner.as_fd())?;
         Ok(Async {
             source,

@@ -172,14 +172,6 @@ impl Failure {
         };
         JoinError { id, panic }
     }
-
-    /// The message a `JoinError` for this failure displays.
-    pub(crate) fn describe(&self, id: TaskId) -> String {
-        match self {
-            Failure::Cancelled => describe(id, None),
-            Failure::Panic(payload) => describe(id, Some(payload.as_ref())),
-        }
-    }
 }
 
 /// "task 7 was cancelled", "task 7 panicked: boom".
@@ -233,7 +225,7 @@ impl JoinError {
 
 /// The text of a panic payload, when it has one (`panic!` with a literal or
 /// a format string).
-fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
     payload
         .downcast_ref::<&str>()
         .copied()

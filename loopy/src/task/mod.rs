@@ -6,24 +6,32 @@
 //! back is a [`JoinHandle`]: the only way to await the task's result or to
 //! cancel it.
 //!
-//! The files below follow a task's life: `raw.rs` allocates and polls it,
+//! The files below follow a task's life: `tasks.rs` spawns it, `raw.rs`
+//! allocates and polls it, `run_queue.rs` holds it while it is ready,
 //! `state.rs` names its state bits, `waker.rs` queues it again when it is
 //! woken, `join.rs` hands its result over, `registry.rs` remembers it so
-//! the runtime can drop it at shutdown.
+//! the runtime can list it and drop it at shutdown, and `info.rs` says
+//! what the loop knows about it.
 
+pub(crate) mod info;
 mod join;
 pub(crate) mod raw;
 pub(crate) mod registry;
+pub(crate) mod run_queue;
 mod state;
+pub(crate) mod tasks;
 mod waker;
 
 use std::fmt;
 use std::future::Future;
+use std::io;
+use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::context;
+pub use info::{TaskInfo, TaskState, WaitingOn};
 pub use join::{JoinError, JoinHandle};
+use tasks::Tasks;
 
 /// A task's id: unique among the tasks of one runtime, never reused.
 ///
@@ -79,12 +87,14 @@ impl fmt::Display for TaskId {
 ///     assert_eq!(hits.get(), 1);
 /// });
 /// ```
+#[track_caller]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
 {
-    context::expect_core("loopy::spawn", |core| core.spawn(future, None))
+    let location = Location::caller();
+    Tasks::current("loopy::spawn").spawn(future, None, location)
 }
 
 /// Cancels the task behind `handle`; the same as [`JoinHandle::cancel`].
@@ -137,14 +147,14 @@ impl Builder {
     /// # Panics
     ///
     /// Outside a running loopy runtime.
+    #[track_caller]
     pub fn spawn<F>(self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
-        context::expect_core("loopy::task::Builder::spawn", |core| {
-            core.spawn(future, self.name)
-        })
+        let location = Location::caller();
+        Tasks::current("loopy::task::Builder::spawn").spawn(future, self.name, location)
     }
 }
 
@@ -164,7 +174,7 @@ impl Builder {
 /// });
 /// ```
 pub fn id() -> TaskId {
-    context::expect_core("loopy::task::id", |core| core.current_task())
+    Tasks::current("loopy::task::id").current.get()
 }
 
 /// The name of the task that is running now, if it was given one with
@@ -183,13 +193,95 @@ pub fn id() -> TaskId {
 /// });
 /// ```
 pub fn name() -> Option<String> {
-    context::with_core(|core| {
-        let core = core?;
-        core.tasks
+    Tasks::with(|tasks| {
+        let tasks = tasks?;
+        let name = tasks
+            .registry
             .borrow()
-            .name(core.current_task())
-            .map(String::from)
+            .name(tasks.current.get())
+            .map(String::from);
+        name
     })
+}
+
+/// Every task of the running loop, `block_on`'s own future first (marked
+/// by [`TaskInfo::is_block_on`]), then the spawned tasks that have not
+/// finished.
+///
+/// # Panics
+///
+/// Outside a running loopy runtime.
+///
+/// # Examples
+///
+/// ```
+/// #[loopy::task(name = "ticker")]
+/// async fn ticker() {
+///     loopy::sleep(std::time::Duration::from_secs(60)).await;
+/// }
+///
+/// loopy::block_on(async {
+///     let _ticker = ticker();
+///     loopy::yield_now().await;
+///     let tasks = loopy::task::list();
+///     assert!(tasks[0].is_block_on());
+///     let ticker = tasks.iter().find(|t| t.name() == Some("ticker")).unwrap();
+///     assert_eq!(ticker.location().file(), file!());
+/// });
+/// ```
+pub fn list() -> Vec<TaskInfo> {
+    Tasks::current("loopy::task::list").list()
+}
+
+/// Prints [`list`] to stderr as an aligned table, for a person to read
+/// (a "thread dump" of the loop).
+///
+/// ```text
+/// task                state                   polls       busy        age  spawned at
+/// block_on's future   running                     3          -     5.012s  examples/hello_server.rs:60:1
+/// task 1 "acceptor"   waiting: fd 5 readable      4          -     5.012s  examples/hello_server.rs:72:5
+/// task 2 "client"     waiting: fd 7 readable      2          -     1.250s  examples/hello_server.rs:101:17
+/// ```
+///
+/// A closed stderr is ignored.
+///
+/// # Panics
+///
+/// Outside a running loopy runtime.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async { loopy::task::dump() });
+/// ```
+pub fn dump() {
+    let _ = dump_to(&mut io::stderr().lock());
+}
+
+/// Writes [`list`] as an aligned table (see [`dump`]) to `out`.
+///
+/// # Errors
+///
+/// What writing to `out` fails with.
+///
+/// # Panics
+///
+/// Outside a running loopy runtime.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     let mut table = Vec::new();
+///     loopy::task::dump_to(&mut table)?;
+///     let table = String::from_utf8(table).unwrap();
+///     assert!(table.lines().nth(1).unwrap().starts_with("block_on's future"));
+///     std::io::Result::Ok(())
+/// })?;
+/// # std::io::Result::Ok(())
+/// ```
+pub fn dump_to(out: &mut impl io::Write) -> io::Result<()> {
+    info::write_table(out, &list())
 }
 
 /// Lets the other ready tasks run before this one continues.

@@ -32,12 +32,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use super::join::{Failure, JoinError};
+use super::info::TaskStats;
+use super::join::{panic_message, Failure, JoinError};
+use super::run_queue::{self, Remote};
 use super::state::{CANCELLED, COMPLETE, HANDLE, MAX_REFS, REF_ONE, SCHEDULED};
 use super::waker;
 use super::TaskId;
-use crate::run_queue::{self, Remote};
+use crate::trace::{self, WakeCause};
 use crate::unwind;
+use crate::wait::{self, Parked};
 
 /// The untyped front of every task allocation.
 pub(crate) struct Header {
@@ -54,6 +57,9 @@ pub(crate) struct Header {
     pub(crate) registry_slot: Cell<u32>,
     /// The waker of whoever awaits the `JoinHandle`. Loop thread only.
     awaiter: Cell<Option<Waker>>,
+    /// Where it was spawned, its polls and what it waits on, for the task
+    /// list. Loop thread only.
+    pub(crate) stats: TaskStats,
 }
 
 /// Operations that need the concrete future type, erased behind a pointer.
@@ -90,13 +96,18 @@ enum Stage<F: Future> {
 
 /// What running a task once did.
 pub(crate) enum Ran {
-    /// The task has not finished in this run: it is pending, or it had
-    /// finished before (a stale run queue entry).
+    /// The task was polled and is pending.
     Unfinished,
-    /// The task returned or was cancelled.
+    /// The task had finished before: this was a stale run queue entry, and
+    /// nothing ran.
+    Stale,
+    /// The task returned.
     Finished,
-    /// The task panicked; here is the panic's message.
-    Panicked(String),
+    /// The task's future was dropped: it was cancelled.
+    Cancelled,
+    /// The task panicked (or its destructor did, when it was cancelled);
+    /// here is the panic's message, if it had one.
+    Panicked(Option<String>),
 }
 
 /// A counted reference to a task. Dropping it releases the reference; the
@@ -116,7 +127,12 @@ unsafe impl Send for TaskRef {}
 impl TaskRef {
     /// Allocates a task holding `future`, queued and with a handle, and
     /// returns its first three references.
-    pub(crate) fn allocate<F>(future: F, id: TaskId, remote: Arc<Remote>) -> NewTask
+    pub(crate) fn allocate<F>(
+        future: F,
+        id: TaskId,
+        remote: Arc<Remote>,
+        stats: TaskStats,
+    ) -> NewTask
     where
         F: Future + 'static,
     {
@@ -128,6 +144,7 @@ impl TaskRef {
                 id,
                 registry_slot: Cell::new(0),
                 awaiter: Cell::new(None),
+                stats,
             },
             stage: UnsafeCell::new(Stage::Running(future)),
         });
@@ -167,12 +184,12 @@ impl TaskRef {
         let header = self.header();
         let prev = header.state.fetch_and(!SCHEDULED, Ordering::AcqRel);
         if prev & COMPLETE != 0 {
-            return Ran::Unfinished;
+            return Ran::Stale;
         }
         // SAFETY: we are on the loop thread, the only one that touches the
         // stage, and the task is not complete, so its stage is `Running`.
         let ran = unsafe { (header.vtable.run)(self.ptr, prev & CANCELLED != 0) };
-        if !matches!(ran, Ran::Unfinished) {
+        if !matches!(ran, Ran::Unfinished | Ran::Stale) {
             self.complete();
         }
         ran
@@ -185,7 +202,9 @@ impl TaskRef {
         let prev = header.state.fetch_or(COMPLETE, Ordering::AcqRel);
         if prev & HANDLE != 0 {
             if let Some(awaiter) = header.awaiter.take() {
-                unwind::wake_contained(awaiter);
+                trace::waking(WakeCause::TaskDone(header.id.0), || {
+                    unwind::wake_contained(awaiter);
+                });
             }
         } else {
             // SAFETY: loop thread; nobody can ever take this result.
@@ -212,6 +231,16 @@ impl TaskRef {
         self.run()
     }
 
+    /// Whether the task is queued (or on its way to a queue).
+    pub(crate) fn is_scheduled(&self) -> bool {
+        self.header().state.load(Ordering::Acquire) & SCHEDULED != 0
+    }
+
+    /// Whether a `JoinHandle` for the task is alive.
+    pub(crate) fn has_handle(&self) -> bool {
+        self.header().state.load(Ordering::Acquire) & HANDLE != 0
+    }
+
     pub(crate) fn is_complete(&self) -> bool {
         self.header().state.load(Ordering::Acquire) & COMPLETE != 0
     }
@@ -230,6 +259,7 @@ impl TaskRef {
                 Some(old) if old.will_wake(waker) => header.awaiter.set(Some(old)),
                 _ => header.awaiter.set(Some(waker.clone())),
             }
+            wait::parked(Parked::Task(header.id.0));
             return Poll::Pending;
         }
         let mut out: Option<Result<T, JoinError>> = None;
@@ -325,7 +355,7 @@ impl<F: Future + 'static> TaskCell<F> {
         // SAFETY: forwarded from our caller.
         let stage = unsafe { Self::stage(ptr) };
         let Stage::Running(future) = stage else {
-            return Ran::Unfinished;
+            return Ran::Stale;
         };
         let result = if cancelled {
             // Drop the future here, on the loop thread, so its drop guards
@@ -348,12 +378,11 @@ impl<F: Future + 'static> TaskCell<F> {
             }
         };
         let ran = match &result {
-            Err(failure @ Failure::Panic(_)) => {
-                // SAFETY: the header is live while the task runs.
-                let id = unsafe { ptr.as_ref() }.id;
-                Ran::Panicked(failure.describe(id))
+            Ok(_) => Ran::Finished,
+            Err(Failure::Cancelled) => Ran::Cancelled,
+            Err(Failure::Panic(payload)) => {
+                Ran::Panicked(panic_message(&**payload).map(String::from))
             }
-            _ => Ran::Finished,
         };
         // The old stage may still hold the (panicked or finished) future;
         // drop it without letting a second panic escape into the loop.

@@ -63,6 +63,11 @@ impl TaskRegistry {
         self.names.get(&id).map(|name| &**name)
     }
 
+    /// The live tasks, in slot order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &TaskRef> {
+        self.slots.iter().flatten()
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.slots.len() - self.free.len()
     }

@@ -11,8 +11,8 @@ use std::sync::atomic::Ordering;
 use std::task::{RawWaker, RawWakerVTable, Waker};
 
 use super::raw::{Header, TaskRef};
+use super::run_queue;
 use super::state::{COMPLETE, SCHEDULED};
-use crate::run_queue;
 
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
 

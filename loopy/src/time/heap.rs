@@ -16,10 +16,19 @@
 //! it.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::task::Waker;
 use std::time::Instant;
 
+use crate::loop_local::{self, Filled, LoopLocal};
+use crate::trace::{self, WakeCause};
 use crate::unwind;
+use crate::wait;
+
+thread_local! {
+    /// The timers of the loop running on this thread.
+    static CURRENT: LoopLocal<TimerHeap> = const { LoopLocal::new(None) };
+}
 
 /// The timers of one runtime.
 pub(crate) struct TimerHeap {
@@ -82,8 +91,24 @@ impl TimerHeap {
         }
     }
 
+    /// The timers of the loop running on this thread.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, naming `what`, the function the user called.
+    pub(crate) fn current(what: &str) -> Rc<TimerHeap> {
+        loop_local::expect(&CURRENT, what)
+    }
+
+    /// Makes `heap` the one `sleep` on this thread reaches, until the guard
+    /// is dropped; `None` if another loop runs on this thread.
+    pub(crate) fn enter(heap: &Rc<TimerHeap>) -> Option<Filled<TimerHeap>> {
+        loop_local::fill(&CURRENT, heap)
+    }
+
     /// Arms a new timer that wakes `waker` at `deadline`.
     pub(crate) fn insert(&self, deadline: Instant, waker: &Waker) -> TimerKey {
+        wait::parked_on_timer(deadline);
         let mut timers = self.inner.borrow_mut();
         let slot = Slot {
             pos: FIRED,
@@ -120,6 +145,10 @@ impl TimerHeap {
     /// Makes `waker` the one woken when the timer fires.
     pub(crate) fn set_waker(&self, key: TimerKey, waker: &Waker) {
         let mut timers = self.inner.borrow_mut();
+        let pos = timers.slots[key.0 as usize].pos;
+        if let Some(entry) = timers.heap.get(pos as usize) {
+            wait::parked_on_timer(entry.deadline);
+        }
         let slot = &mut timers.slots[key.0 as usize];
         match &slot.waker {
             Some(old) if old.will_wake(waker) => {}
@@ -151,8 +180,9 @@ impl TimerHeap {
     }
 
     /// Fires every timer whose deadline is at or before `now`, in deadline
-    /// order, and returns how many fired.
-    pub(crate) fn fire_due(&self, now: Instant) -> usize {
+    /// order, and returns how many fired. `fired` hears the count before
+    /// any waker is woken.
+    pub(crate) fn fire_due(&self, now: Instant, fired: impl FnOnce(usize)) -> usize {
         let mut due = self.due.take();
         {
             let mut timers = self.inner.borrow_mut();
@@ -167,10 +197,13 @@ impl TimerHeap {
                 due.extend(slot.waker.take());
             }
         }
-        let fired = due.len();
-        unwind::wake_all_contained(&mut due);
+        let count = due.len();
+        if count > 0 {
+            fired(count);
+        }
+        trace::waking(WakeCause::Timer, || unwind::wake_all_contained(&mut due));
         *self.due.borrow_mut() = due;
-        fired
+        count
     }
 
     /// How many timers are armed.

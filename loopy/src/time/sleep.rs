@@ -8,7 +8,6 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use super::heap::{TimerHeap, TimerKey};
-use crate::context;
 
 /// The future returned by [`sleep`](crate::sleep) and
 /// [`sleep_until`](crate::sleep_until).
@@ -97,7 +96,7 @@ impl Future for Sleep {
             }
             None if self.deadline <= Instant::now() => Poll::Ready(()),
             None => {
-                let timers = context::expect_core("loopy::sleep", |core| Rc::clone(&core.timers));
+                let timers = TimerHeap::current("loopy::sleep");
                 let key = timers.insert(self.deadline, cx.waker());
                 self.timer = Some(ArmedTimer { timers, key });
                 Poll::Pending

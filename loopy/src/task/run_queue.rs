@@ -1,7 +1,8 @@
 //! Where woken tasks wait for their turn.
 //!
 //! The loop thread's [`RunQueue`] is a plain `VecDeque` behind a `RefCell`:
-//! a wake on the loop thread pushes to it without a lock. Besides tasks it
+//! a wake on the loop thread pushes to it without a lock, finding it
+//! through the queue's own thread-local slot, which `block_on` fills. Besides tasks it
 //! holds, at most once, the future passed to `block_on`, so that future
 //! takes its turn like any task. A wake from any
 //! other thread cannot touch it, so it goes to the runtime's [`Remote`]
@@ -11,15 +12,22 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Wake;
 
 use polling::Poller;
 
-use crate::context;
-use crate::task::raw::TaskRef;
+use super::raw::TaskRef;
+use crate::loop_local::{self, LoopLocal};
+use crate::trace::{self, Trace, WakeCause};
 use crate::unwind;
+
+thread_local! {
+    /// The run queue of the loop running on this thread.
+    static CURRENT: LoopLocal<RunQueue> = const { LoopLocal::new(None) };
+}
 
 /// What the run queue holds: a task, or `block_on`'s own future.
 pub(crate) enum Runnable {
@@ -39,28 +47,71 @@ pub(crate) struct RunQueue {
     /// Whether `Runnable::Main` is in `entries`, so a second wake of the
     /// main future adds nothing.
     main_queued: Cell<bool>,
+    /// This loop's half that other threads reach; also tells a task of
+    /// this loop from a task of another.
+    pub(crate) remote: Arc<Remote>,
+    /// Says who woke each task, when the trace is on.
+    trace: Option<Rc<Trace>>,
 }
 
 impl RunQueue {
-    pub(crate) fn new() -> RunQueue {
+    pub(crate) fn new(remote: Arc<Remote>, trace: &Rc<Trace>) -> RunQueue {
         RunQueue {
             entries: RefCell::new(VecDeque::new()),
             main_queued: Cell::new(false),
+            remote,
+            trace: trace.events().then(|| Rc::clone(trace)),
         }
     }
 
+    /// Makes `queue` the one wakes on this thread go to, until the guard
+    /// is dropped; `None` if another loop runs on this thread.
+    pub(crate) fn enter(queue: &Rc<RunQueue>) -> Option<loop_local::Filled<RunQueue>> {
+        loop_local::fill(&CURRENT, queue)
+    }
+
+    /// Queues a task that was just spawned.
+    pub(crate) fn push_new(&self, task: TaskRef) {
+        self.entries.borrow_mut().push_back(Runnable::Task(task));
+    }
+
+    /// Whether `block_on`'s future waits in the queue.
+    pub(crate) fn main_is_queued(&self) -> bool {
+        self.main_queued.get()
+    }
+
+    /// Queues a task that was woken.
     pub(crate) fn push(&self, task: TaskRef) {
+        self.traced(&task, trace::cause());
         self.entries.borrow_mut().push_back(Runnable::Task(task));
     }
 
     /// Queues a task ahead of everything else.
     fn push_front(&self, task: TaskRef) {
+        self.traced(&task, trace::cause());
         self.entries.borrow_mut().push_front(Runnable::Task(task));
+    }
+
+    /// Tells the trace, if it is on, that `task` was woken.
+    fn traced(&self, task: &TaskRef, cause: WakeCause) {
+        if let Some(trace) = &self.trace {
+            trace.woken(task.header().id.0, cause);
+        }
+    }
+
+    /// Queues `block_on`'s future as `block_on` starts (no wake to trace).
+    pub(crate) fn start_main(&self) {
+        if !self.main_queued.replace(true) {
+            self.entries.borrow_mut().push_back(Runnable::Main);
+        }
     }
 
     /// Queues `block_on`'s future, unless it is queued already.
     pub(crate) fn push_main(&self) {
         if !self.main_queued.replace(true) {
+            if let Some(trace) = &self.trace {
+                trace.woken(0, trace::cause());
+            }
             self.entries.borrow_mut().push_back(Runnable::Main);
         }
     }
@@ -114,11 +165,11 @@ enum End {
 }
 
 fn queue(task: TaskRef, end: End) {
-    let elsewhere = context::with_core(|core| match core {
-        Some(core) if Arc::ptr_eq(&core.remote, &task.header().remote) => {
+    let elsewhere = loop_local::with(&CURRENT, |queue| match queue {
+        Some(queue) if Arc::ptr_eq(&queue.remote, &task.header().remote) => {
             match end {
-                End::Front => core.run_queue.push_front(task),
-                End::Back => core.run_queue.push(task),
+                End::Front => queue.push_front(task),
+                End::Back => queue.push(task),
             }
             None
         }
@@ -198,10 +249,15 @@ impl Remote {
         if !(self.pending.load(Ordering::Acquire) && self.pending.swap(false, Ordering::AcqRel)) {
             return;
         }
-        if self.main_woken.swap(false, Ordering::AcqRel) {
-            run_queue.push_main();
-        }
         let tasks = std::mem::take(&mut self.lock().tasks);
+        trace::waking(WakeCause::Thread, || {
+            if self.main_woken.swap(false, Ordering::AcqRel) {
+                run_queue.push_main();
+            }
+            for task in &tasks {
+                run_queue.traced(task, WakeCause::Thread);
+            }
+        });
         run_queue
             .entries
             .borrow_mut()
@@ -227,9 +283,9 @@ impl Wake for Remote {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        let queued = context::with_core(|core| match core {
-            Some(core) if Arc::ptr_eq(&core.remote, self) => {
-                core.run_queue.push_main();
+        let queued = loop_local::with(&CURRENT, |queue| match queue {
+            Some(queue) if Arc::ptr_eq(&queue.remote, self) => {
+                queue.push_main();
                 true
             }
             _ => false,
@@ -245,14 +301,28 @@ impl Wake for Remote {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::task::info::TaskStats;
     use crate::task::raw::NewTask;
     use crate::task::TaskId;
+    use crate::trace::TraceLevel;
+
+    #[track_caller]
+    fn test_location() -> &'static std::panic::Location<'static> {
+        std::panic::Location::caller()
+    }
 
     /// A queue holding `count` references to one real (never polled) task.
     fn queue_with(count: usize) -> (RunQueue, NewTask) {
         let poller = Arc::new(Poller::new().unwrap());
-        let task = TaskRef::allocate(async {}, TaskId(1), Arc::new(Remote::new(poller)));
-        let queue = RunQueue::new();
+        let remote = Arc::new(Remote::new(poller));
+        let task = TaskRef::allocate(
+            async {},
+            TaskId(1),
+            Arc::clone(&remote),
+            TaskStats::new(test_location(), std::time::Instant::now()),
+        );
+        let trace = Rc::new(Trace::new(TraceLevel::Off, std::time::Instant::now()));
+        let queue = RunQueue::new(remote, &trace);
         for _ in 0..count {
             queue.push(task.queued.clone_ref());
         }

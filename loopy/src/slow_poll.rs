@@ -1,0 +1,200 @@
+//! The slow-poll warning: naming the task that freezes the loop.
+//!
+//! The lesson of the Fibonacci seed is that a task which computes instead
+//! of awaiting stops every other task: while one poll runs, nothing else
+//! does. loopy warns when a single poll runs longer than a threshold
+//! (100 ms unless `Runtime::builder().slow_poll(..)` says otherwise),
+//! naming the task, where it was spawned and how long it held the loop.
+//!
+//! The warning is on by default, so it has to be nearly free. Reading the
+//! clock around every poll would double the cost of a poll, so the loop
+//! does not time its polls. Instead it counts them: before and after each
+//! poll it stores a sequence number, odd while a poll runs, even between
+//! polls (two plain stores). One watchdog thread per process looks at the
+//! counters of every loop a few times per threshold. A loop whose counter
+//! it finds odd and unchanged for a whole threshold is in one long poll;
+//! the watchdog marks that poll, and the loop, when the poll ends, sees
+//! the mark (one load) and prints the warning. Only then does it read the
+//! clock.
+//!
+//! The price is precision: the watchdog looks every quarter threshold, so
+//! a poll is reported once it ran for at least the threshold, for sure once
+//! it ran for a quarter more, and its length is known to within a quarter
+//! threshold (exactly, when the runtime times its polls anyway, as it does
+//! while tracing). An idle loop, asleep in the poller, is between polls and
+//! never reported.
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::unwind;
+
+/// The default threshold.
+pub(crate) const DEFAULT_THRESHOLD: Duration = Duration::from_millis(100);
+
+/// A loop's side of the watch.
+pub(crate) struct SlowPollWatch {
+    /// What the watchdog reads.
+    shared: Arc<Watched>,
+    /// The loop's own copy of `shared.seq`, so that bumping it is a store.
+    seq: Cell<u64>,
+}
+
+/// The counters of one loop, read by the watchdog thread.
+struct Watched {
+    /// Odd while a poll runs.
+    seq: AtomicU64,
+    /// The odd `seq` of a poll the watchdog found slow; 0 if none.
+    flagged: AtomicU64,
+    /// When the watchdog first saw the flagged poll running, in
+    /// nanoseconds since the watchdog's epoch.
+    first_seen: AtomicU64,
+    /// How long a poll may run before it is reported.
+    threshold: Duration,
+}
+
+/// A poll that ran too long.
+pub(crate) struct SlowPoll {
+    /// At least this long, and less than a quarter threshold more.
+    pub(crate) at_least: Duration,
+    pub(crate) threshold: Duration,
+}
+
+impl SlowPollWatch {
+    /// Starts watching a loop, or `None` for a zero threshold (off).
+    pub(crate) fn new(threshold: Duration) -> Option<SlowPollWatch> {
+        if threshold.is_zero() {
+            return None;
+        }
+        let shared = Arc::new(Watched {
+            seq: AtomicU64::new(0),
+            flagged: AtomicU64::new(0),
+            first_seen: AtomicU64::new(0),
+            threshold,
+        });
+        Watchdog::get().watch(&shared);
+        Some(SlowPollWatch {
+            shared,
+            seq: Cell::new(0),
+        })
+    }
+
+    /// A poll starts.
+    pub(crate) fn poll_started(&self) {
+        self.bump();
+    }
+
+    /// The poll that started last has ended; was it slow?
+    pub(crate) fn poll_ended(&self) -> Option<SlowPoll> {
+        let polled = self.seq.get();
+        self.bump();
+        if self.shared.flagged.load(Ordering::Acquire) != polled {
+            return None;
+        }
+        let first_seen = Duration::from_nanos(self.shared.first_seen.load(Ordering::Relaxed));
+        Some(SlowPoll {
+            at_least: Watchdog::get().epoch.elapsed().saturating_sub(first_seen),
+            threshold: self.shared.threshold,
+        })
+    }
+
+    fn bump(&self) {
+        let seq = self.seq.get() + 1;
+        self.seq.set(seq);
+        self.shared.seq.store(seq, Ordering::Relaxed);
+    }
+}
+
+/// The one thread that watches every loop of the process.
+struct Watchdog {
+    /// The loops to watch; dead ones are dropped as they are found.
+    loops: Mutex<Vec<Weak<Watched>>>,
+    /// Signalled when a loop is added, to wake a watchdog with none.
+    added: Condvar,
+    /// Time zero of `Watched::first_seen`.
+    epoch: Instant,
+}
+
+/// The watchdog's memory of one loop.
+struct Sighting {
+    watched: Weak<Watched>,
+    /// The odd counter it last saw, and when it first saw it.
+    seq: u64,
+    since: Instant,
+}
+
+impl Watchdog {
+    fn get() -> &'static Watchdog {
+        static WATCHDOG: OnceLock<&'static Watchdog> = OnceLock::new();
+        WATCHDOG.get_or_init(|| {
+            let watchdog: &'static Watchdog = Box::leak(Box::new(Watchdog {
+                loops: Mutex::new(Vec::new()),
+                added: Condvar::new(),
+                epoch: Instant::now(),
+            }));
+            // Without the thread there is no warning, but the loop works:
+            // say so once instead of failing the runtime.
+            if let Err(err) = thread::Builder::new()
+                .name("loopy-slow-poll".into())
+                .spawn(move || watchdog.run())
+            {
+                eprintln!("loopy: no slow-poll warnings: cannot start the watchdog thread: {err}");
+            }
+            watchdog
+        })
+    }
+
+    fn watch(&self, watched: &Arc<Watched>) {
+        unwind::lock(&self.loops).push(Arc::downgrade(watched));
+        self.added.notify_one();
+    }
+
+    /// Looks at every loop a few times per threshold, forever.
+    fn run(&self) {
+        let mut sightings: Vec<Sighting> = Vec::new();
+        loop {
+            // Take in new loops; sleep while there are none.
+            {
+                let mut loops = unwind::lock(&self.loops);
+                while loops.is_empty() && sightings.is_empty() {
+                    loops = self
+                        .added
+                        .wait(loops)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+                sightings.extend(loops.drain(..).map(|watched| Sighting {
+                    watched,
+                    seq: 0,
+                    since: Instant::now(),
+                }));
+            }
+            let now = Instant::now();
+            let mut period = Duration::from_secs(1);
+            sightings.retain_mut(|sighting| {
+                let Some(watched) = sighting.watched.upgrade() else {
+                    return false;
+                };
+                period = period.min(watched.threshold / 4);
+                let seq = watched.seq.load(Ordering::Relaxed);
+                if seq % 2 == 0 || seq != sighting.seq {
+                    // Between polls, or in a poll not seen before.
+                    sighting.seq = seq;
+                    sighting.since = now;
+                } else if now - sighting.since >= watched.threshold
+                    && watched.flagged.load(Ordering::Relaxed) != seq
+                {
+                    let first_seen = sighting.since - self.epoch;
+                    watched
+                        .first_seen
+                        .store(first_seen.as_nanos() as u64, Ordering::Relaxed);
+                    watched.flagged.store(seq, Ordering::Release);
+                }
+                true
+            });
+            thread::sleep(period.max(Duration::from_millis(1)));
+        }
+    }
+}

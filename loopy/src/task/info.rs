@@ -1,0 +1,291 @@
+//! What the loop knows about each task, and how it shows it: the task
+//! list behind [`list`](super::list) and [`dump`](super::dump).
+//!
+//! Every task carries a small [`TaskStats`] record in its header, and
+//! `block_on`'s future has one in the runtime. The loop fills it in as it
+//! goes: the spawn location when the task is made, the time from the clock
+//! the loop reads anyway, and after each poll the poll count and what the
+//! task's waker was parked on (see `wait.rs`). Nothing is formatted and no
+//! clock is read for it until somebody asks for the list.
+
+use std::cell::Cell;
+use std::fmt;
+use std::io;
+use std::os::fd::RawFd;
+use std::panic::Location;
+use std::time::{Duration, Instant};
+
+use super::TaskId;
+use crate::trace::Short;
+use crate::wait::{Parked, PollWaits};
+
+/// The loop's record of one task.
+pub(crate) struct TaskStats {
+    /// Where the task was spawned (or `block_on` called).
+    pub(crate) location: Cell<&'static Location<'static>>,
+    /// Polls so far.
+    pub(crate) polls: Cell<u64>,
+    /// What the last poll parked the task's waker on.
+    pub(crate) waits: Cell<PollWaits>,
+    /// When the task was spawned, by the loop's coarse clock.
+    pub(crate) spawned: Instant,
+    /// Time spent in polls, in nanoseconds, when the runtime times them.
+    pub(crate) busy: Cell<u64>,
+}
+
+impl TaskStats {
+    pub(crate) fn new(location: &'static Location<'static>, spawned: Instant) -> TaskStats {
+        TaskStats {
+            location: Cell::new(location),
+            polls: Cell::new(0),
+            waits: Cell::new(PollWaits {
+                on: Parked::Nothing,
+                timer: None,
+            }),
+            spawned,
+            busy: Cell::new(0),
+        }
+    }
+
+    /// Records one poll: what it parked on, and how long it took if timed.
+    pub(crate) fn polled(&self, waits: PollWaits, took: Option<Duration>) {
+        self.polls.set(self.polls.get() + 1);
+        self.waits.set(waits);
+        if let Some(took) = took {
+            let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+            self.busy.set(self.busy.get().saturating_add(nanos));
+        }
+    }
+}
+
+/// One task, as [`task::list`](super::list) saw it.
+///
+/// # Examples
+///
+/// ```
+/// loopy::block_on(async {
+///     let sleeper = loopy::task::Builder::new()
+///         .name("sleeper")
+///         .spawn(loopy::sleep(std::time::Duration::from_secs(60)));
+///     loopy::yield_now().await;
+///     let info = loopy::task::list()
+///         .into_iter()
+///         .find(|info| info.id() == sleeper.id())
+///         .unwrap();
+///     assert_eq!(info.name(), Some("sleeper"));
+///     assert_eq!(info.polls(), 1);
+///     assert!(info.state().to_string().starts_with("waiting: timer due in"));
+///     println!("{info}");
+/// });
+/// ```
+#[derive(Clone, Debug)]
+pub struct TaskInfo {
+    pub(crate) id: TaskId,
+    pub(crate) name: Option<String>,
+    pub(crate) location: &'static Location<'static>,
+    pub(crate) state: TaskState,
+    pub(crate) polls: u64,
+    pub(crate) busy: Option<Duration>,
+    pub(crate) age: Duration,
+}
+
+impl TaskInfo {
+    /// The task's id; `0` for `block_on`'s own future.
+    pub fn id(&self) -> TaskId {
+        self.id
+    }
+
+    /// The task's name, if it was given one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// Where the task was spawned: the caller of `spawn`,
+    /// `task::Builder::spawn` or a `#[loopy::task]` function (for
+    /// `block_on`'s future, the caller of `block_on`).
+    pub fn location(&self) -> &'static Location<'static> {
+        self.location
+    }
+
+    /// Whether the task runs, is ready to, or waits, and on what.
+    pub fn state(&self) -> &TaskState {
+        &self.state
+    }
+
+    /// How many times the task has been polled.
+    pub fn polls(&self) -> u64 {
+        self.polls
+    }
+
+    /// The total time the task spent in polls, if the runtime times them
+    /// (it does while the trace is on, or with
+    /// [`Builder::time_polls`](crate::runtime::Builder::time_polls)).
+    pub fn busy(&self) -> Option<Duration> {
+        self.busy
+    }
+
+    /// How long ago the task was spawned, to within a turn of the loop.
+    pub fn age(&self) -> Duration {
+        self.age
+    }
+
+    /// Whether this is `block_on`'s own future rather than a spawned task.
+    pub fn is_block_on(&self) -> bool {
+        self.id == TaskId::MAIN
+    }
+}
+
+impl fmt::Display for TaskInfo {
+    /// One line: `task 3 "client": waiting: fd 7 readable; 4 polls, age
+    /// 2.001s, spawned at src/main.rs:12:5`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}; {} polls", Label(self), self.state, self.polls)?;
+        if let Some(busy) = self.busy {
+            write!(f, ", busy {}", Short(busy))?;
+        }
+        write!(f, ", age {}, spawned at {}", Short(self.age), self.location)
+    }
+}
+
+/// A task's name as the list shows it.
+struct Label<'a>(&'a TaskInfo);
+
+impl fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.0.is_block_on(), &self.0.name) {
+            (true, _) => f.pad("block_on's future"),
+            (false, Some(name)) => f.pad(&format!("task {} {name:?}", self.0.id)),
+            (false, None) => f.pad(&format!("task {}", self.0.id)),
+        }
+    }
+}
+
+/// Where a task is in its life, as [`TaskInfo::state`] reports it.
+///
+/// # Examples
+///
+/// ```
+/// use loopy::task::TaskState;
+///
+/// loopy::block_on(async {
+///     let me = loopy::task::list().into_iter().find(|t| t.is_block_on()).unwrap();
+///     assert_eq!(*me.state(), TaskState::Running);
+///     assert_eq!(me.state().to_string(), "running");
+/// });
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaskState {
+    /// Being polled right now: it is the task that asked for the list.
+    Running,
+    /// Woken, in the run queue.
+    Ready,
+    /// Waiting to be woken.
+    Waiting {
+        /// The socket or task its last poll parked its waker on; `None`
+        /// when it parked it nowhere loopy knows of (a channel, another
+        /// thread) or only on a timer.
+        on: Option<WaitingOn>,
+        /// How long until the earliest timer its last poll armed is due
+        /// (zero if due already).
+        timer: Option<Duration>,
+    },
+}
+
+/// What a waiting task's waker is parked on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WaitingOn {
+    /// This descriptor becoming readable.
+    Readable(RawFd),
+    /// This descriptor becoming writable.
+    Writable(RawFd),
+    /// This task finishing (its `JoinHandle` is awaited).
+    Task(TaskId),
+}
+
+impl TaskState {
+    /// The state of a task that is neither running nor queued, from what
+    /// its last poll noted; `now` turns the timer's deadline into a delay.
+    pub(crate) fn waiting(waits: PollWaits, now: Instant) -> TaskState {
+        let on = match waits.on {
+            Parked::Nothing => None,
+            Parked::Readable(fd) => Some(WaitingOn::Readable(fd)),
+            Parked::Writable(fd) => Some(WaitingOn::Writable(fd)),
+            Parked::Task(id) => Some(WaitingOn::Task(TaskId(id))),
+        };
+        TaskState::Waiting {
+            on,
+            timer: waits.timer.map(|due| due.saturating_duration_since(now)),
+        }
+    }
+}
+
+impl fmt::Display for TaskState {
+    /// `running`, `ready`, `waiting: fd 7 readable`, `waiting: timer due
+    /// in 1.000s`, `waiting: task 4, timer due in 20.0ms`, or `waiting: a
+    /// wake from outside the loop` when the waker went somewhere loopy
+    /// does not know (a channel, another thread).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            TaskState::Running => "running".to_owned(),
+            TaskState::Ready => "ready".to_owned(),
+            TaskState::Waiting { on, timer } => {
+                let on = on.map(|on| on.to_string());
+                let timer = timer.map(|due| format!("timer due in {}", Short(due)));
+                match (on, timer) {
+                    (Some(on), Some(timer)) => format!("waiting: {on}, {timer}"),
+                    (Some(one), None) | (None, Some(one)) => format!("waiting: {one}"),
+                    (None, None) => "waiting: a wake from outside the loop".to_owned(),
+                }
+            }
+        };
+        f.pad(&text)
+    }
+}
+
+impl fmt::Display for WaitingOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitingOn::Readable(fd) => write!(f, "fd {fd} readable"),
+            WaitingOn::Writable(fd) => write!(f, "fd {fd} writable"),
+            WaitingOn::Task(id) => write!(f, "task {id}"),
+        }
+    }
+}
+
+/// Writes `tasks` as an aligned table, one task per line under a header.
+pub(crate) fn write_table(out: &mut dyn io::Write, tasks: &[TaskInfo]) -> io::Result<()> {
+    let labels: Vec<String> = tasks.iter().map(|t| Label(t).to_string()).collect();
+    let states: Vec<String> = tasks.iter().map(|t| t.state.to_string()).collect();
+    let label_width = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let state_width = states
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    writeln!(
+        out,
+        "{:<label_width$}  {:<state_width$}  {:>8}  {:>9}  {:>9}  spawned at",
+        "task", "state", "polls", "busy", "age"
+    )?;
+    for ((task, label), state) in tasks.iter().zip(&labels).zip(&states) {
+        let busy = task
+            .busy
+            .map_or_else(|| "-".to_owned(), |b| Short(b).to_string());
+        writeln!(
+            out,
+            "{label:<label_width$}  {state:<state_width$}  {:>8}  {busy:>9}  {:>9}  {}",
+            task.polls,
+            Short(task.age).to_string(),
+            task.location
+        )?;
+    }
+    Ok(())
+}
