@@ -14,7 +14,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 scenarios=${SCENARIOS:-tcp_echo_inproc tcp_echo_external}
-contenders=${CONTENDERS:-loopy tokio tokio-local smol raw}
+contenders=${CONTENDERS:-loopy tokio tokio-local smol raw raw-epoll}
 # Sizes::FULL.echo in src/sizes.rs: 64 connections x 1,000 round trips; the
 # external clients add one untimed handshake round of 64.
 declare -A round_trips=([tcp_echo_inproc]=64000 [tcp_echo_external]=64064)

@@ -11,7 +11,7 @@ usage: cargo bench -p loopy-bench -- [--smoke] [--reps N] [--only SCENARIO,..] [
   --smoke          tiny sizes and 1 repetition (what `cargo test` runs)
   --reps N         repetitions of each scenario per contender (default 5)
   --only LIST      scenarios to run, by name (default: all)
-  --contender LIST contenders to run: loopy, tokio, tokio-local, smol, raw (default: all)";
+  --contender LIST contenders to run: loopy, tokio, tokio-local, smol, raw, raw-epoll (default: all)";
 
 /// What one run of the bench does.
 pub struct Options {

@@ -1,5 +1,5 @@
-//! loopy beside tokio, smol and a raw `polling` loop, in one process, printing
-//! one markdown table.
+//! loopy beside tokio, smol and raw loops on `polling` and on epoll, in one
+//! process, printing one markdown table.
 //!
 //! Two targets include this file as `mod suite` (so its modules name each
 //! other `crate::suite::..`): the bench `benches/compare.rs`, which
@@ -10,7 +10,7 @@
 //! # How a run goes
 //!
 //! For each scenario in turn, every contender runs it once (loopy, tokio,
-//! tokio-local, smol, then raw where the scenario does I/O), and that round is
+//! tokio-local, smol, then raw and raw-epoll where the scenario does I/O), and that round is
 //! repeated `--reps` times, so a noisy second on the machine hits every
 //! contender alike. The table shows each contender's median and loopy's ratio
 //! to each peer.
@@ -21,7 +21,8 @@
 //! - [`harness`]: the interleaved repetitions and the medians;
 //! - [`scenario`]: each workload, written once over the [`runtime::Runtime`] trait;
 //! - [`runtime`]: one small adapter per contender, so the scenario code is shared;
-//! - [`raw`]: the hand-written state machines on `polling`, for the I/O scenarios;
+//! - [`raw`]: the hand-written state machines on `polling` and on epoll, for the
+//!   I/O scenarios;
 //! - [`table`]: the markdown output;
 //! - [`alloc`]: the counting allocator that the memory scenarios read.
 

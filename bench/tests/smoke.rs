@@ -9,9 +9,12 @@ mod suite;
 use std::sync::{Mutex, PoisonError};
 
 /// The contenders, in column order.
-const CONTENDERS: [&str; 5] = ["loopy", "tokio", "tokio-local", "smol", "raw"];
+const CONTENDERS: [&str; 6] = ["loopy", "tokio", "tokio-local", "smol", "raw", "raw-epoll"];
 
-/// Every scenario, and whether the raw loop runs it (it runs only I/O).
+/// The raw loops, which have no tasks and so run only the I/O scenarios.
+const RAW: [&str; 2] = ["raw", "raw-epoll"];
+
+/// Every scenario, and whether the raw loops run it (they run only I/O).
 const SCENARIOS: [(&str, bool); 9] = [
     ("spawn_join", false),
     ("yield_pingpong", false),
@@ -55,14 +58,15 @@ fn smoke_runs_every_scenario_for_every_contender() {
     let table = bench(&["--smoke"]).expect("the smoke run");
     let rows = rows(&table);
     let header = &rows[0];
-    assert_eq!(header[2..7], CONTENDERS, "contender columns:\n{table}");
+    assert_eq!(header[2..8], CONTENDERS, "contender columns:\n{table}");
     assert_eq!(
-        header[7..],
+        header[8..],
         [
             "loopy/tokio",
             "loopy/tokio-local",
             "loopy/smol",
-            "loopy/raw"
+            "loopy/raw",
+            "loopy/raw-epoll"
         ]
     );
 
@@ -71,9 +75,9 @@ fn smoke_runs_every_scenario_for_every_contender() {
         assert!(!group.is_empty(), "no row for {scenario}:\n{table}");
         for row in group {
             let metric = &row[1];
-            for (contender, cell) in CONTENDERS.iter().zip(&row[2..7]) {
-                if *contender == "raw" && !raw {
-                    assert_eq!(cell, "n/a", "{scenario} {metric}: raw has no tasks");
+            for (contender, cell) in CONTENDERS.iter().zip(&row[2..8]) {
+                if RAW.contains(contender) && !raw {
+                    assert_eq!(cell, "n/a", "{scenario} {metric}: {contender} has no tasks");
                     continue;
                 }
                 let value: f64 = cell

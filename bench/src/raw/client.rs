@@ -1,14 +1,13 @@
 //! The client side of one echo connection, as a state machine.
 
-use polling::Event;
-
+use super::poller::{Poller, Ready};
 use super::socket::Socket;
 use crate::suite::scenario::{message, BUF_LEN, MESSAGE_LEN};
 
 /// Sends a message, reads its echo back and checks it, repeats.
-pub struct Client<'p> {
+pub struct Client<'p, P: Poller> {
     /// The connection; `None` once the last round is done and it was closed.
-    socket: Option<Socket<'p>>,
+    socket: Option<Socket<'p, P>>,
     /// Which connection this is, for [`message`].
     conn: usize,
     /// The round in progress.
@@ -25,9 +24,9 @@ pub struct Client<'p> {
     got: usize,
 }
 
-impl<'p> Client<'p> {
+impl<'p, P: Poller> Client<'p, P> {
     /// A client that will do `rounds` round trips on `socket`.
-    pub fn new(socket: Socket<'p>, conn: usize, rounds: usize) -> Self {
+    pub fn new(socket: Socket<'p, P>, conn: usize, rounds: usize) -> Self {
         assert!(rounds > 0, "raw client: no rounds to do");
         Self {
             socket: Some(socket),
@@ -44,7 +43,7 @@ impl<'p> Client<'p> {
     /// Handles `event` for this connection: goes on with the round trips until
     /// the socket has nothing more to give or take. Returns `true` if the last
     /// round finished now (and the connection was closed).
-    pub fn on_event(&mut self, event: Event) -> bool {
+    pub fn on_event(&mut self, event: Ready) -> bool {
         // An event already queued when the client finished.
         let Some(socket) = &mut self.socket else {
             return false;

@@ -2,15 +2,14 @@
 
 use std::ops::Range;
 
-use polling::Event;
-
+use super::poller::{Poller, Ready};
 use super::socket::Socket;
 use crate::suite::scenario::BUF_LEN;
 
 /// Reads what is there, writes it back, repeats; until the peer closes.
-pub struct EchoConn<'p> {
+pub struct EchoConn<'p, P: Poller> {
     /// The connection; `None` once the peer closed and it was dropped.
-    socket: Option<Socket<'p>>,
+    socket: Option<Socket<'p, P>>,
     /// What was read.
     buf: [u8; BUF_LEN],
     /// The part of `buf` read but not yet written back.
@@ -19,9 +18,9 @@ pub struct EchoConn<'p> {
     pub echoed: u64,
 }
 
-impl<'p> EchoConn<'p> {
+impl<'p, P: Poller> EchoConn<'p, P> {
     /// Serves `socket`.
-    pub fn new(socket: Socket<'p>) -> Self {
+    pub fn new(socket: Socket<'p, P>) -> Self {
         Self {
             socket: Some(socket),
             buf: [0; BUF_LEN],
@@ -32,7 +31,7 @@ impl<'p> EchoConn<'p> {
 
     /// Handles `event` for this connection: echoes until the socket has
     /// nothing more to give or take. Returns `true` if the peer closed now.
-    pub fn on_event(&mut self, event: Event) -> bool {
+    pub fn on_event(&mut self, event: Ready) -> bool {
         // An event already queued when the connection closed.
         let Some(socket) = &mut self.socket else {
             return false;

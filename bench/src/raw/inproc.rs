@@ -1,22 +1,20 @@
-//! tcp_echo_inproc on the raw loop: clients and server connections in one
+//! tcp_echo_inproc on the raw loops: clients and server connections in one
 //! poller.
 
 use std::net::{TcpListener, TcpStream};
 
-use polling::{Events, Poller};
-
 use super::client::Client;
 use super::echo_conn::EchoConn;
+use super::poller::Poller;
 use super::socket::Socket;
-use super::{wait, EVENTS_PER_WAIT};
 use crate::suite::scenario::LOCALHOST;
 use crate::suite::sizes::Echo;
 
 /// Connects `size.conns` pairs, runs every client's round trips to the end,
 /// waits for every server connection to see its client close; returns the
 /// bytes echoed.
-pub fn echo_inproc(size: Echo) -> u64 {
-    let poller = Poller::new().expect("raw: Poller::new");
+pub fn echo_inproc<P: Poller>(size: Echo) -> u64 {
+    let poller = P::new().expect("raw: new poller");
     let listener = TcpListener::bind(LOCALHOST).expect("raw: bind");
     let addr = listener.local_addr().expect("raw: local_addr");
     // Keys: clients are 0..conns, their server connections conns..2*conns.
@@ -37,11 +35,10 @@ pub fn echo_inproc(size: Echo) -> u64 {
             size.conns + conn,
         )));
     }
-    let mut events = Events::with_capacity(EVENTS_PER_WAIT);
+    let mut events = P::events();
     let mut closed = 0;
     while closed < size.conns {
-        wait(&poller, &mut events);
-        for event in events.iter() {
+        for event in poller.wait(&mut events) {
             if event.key < size.conns {
                 // A finished client closed its socket; its server sees that next.
                 clients[event.key].on_event(event);

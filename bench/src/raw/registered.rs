@@ -1,14 +1,14 @@
 //! The raw loop's one unsafe step: registering a source with the poller.
 
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 
-use polling::{Event, PollMode, Poller};
+use super::poller::Poller;
 
 /// A source registered with a poller, edge-triggered, for reading and
 /// writing, under a key; deleted from the poller when dropped.
-pub struct Registered<'p, S: AsFd> {
+pub struct Registered<'p, P: Poller, S: AsFd> {
     /// The poller it is registered with; the borrow makes the poller outlive it.
-    poller: &'p Poller,
+    poller: &'p P,
     /// The socket.
     ///
     /// # Invariant
@@ -18,18 +18,16 @@ pub struct Registered<'p, S: AsFd> {
     source: S,
 }
 
-impl<'p, S: AsFd> Registered<'p, S> {
+impl<'p, P: Poller, S: AsFd> Registered<'p, P, S> {
     /// Registers `source` (already nonblocking) under `key`.
     ///
     /// # Errors
     ///
     /// The error of `epoll_ctl`.
-    pub fn new(poller: &'p Poller, source: S, key: usize) -> std::io::Result<Self> {
-        // SAFETY: `Poller::add_with_mode` wants the source deleted before it
-        // is closed; `Drop for Registered` deletes it before `source` drops.
-        unsafe {
-            poller.add_with_mode(source.as_fd().as_raw_fd(), Event::all(key), PollMode::Edge)?;
-        }
+    pub fn new(poller: &'p P, source: S, key: usize) -> std::io::Result<Self> {
+        // SAFETY: `Poller::add` wants the source deleted before it is
+        // closed; `Drop for Registered` deletes it before `source` drops.
+        unsafe { poller.add(source.as_fd(), key)? };
         Ok(Self { poller, source })
     }
 
@@ -39,9 +37,8 @@ impl<'p, S: AsFd> Registered<'p, S> {
     }
 }
 
-impl<S: AsFd> Drop for Registered<'_, S> {
+impl<P: Poller, S: AsFd> Drop for Registered<'_, P, S> {
     fn drop(&mut self) {
-        // A failure leaves nothing to undo: the descriptor closes next anyway.
-        let _ = self.poller.delete(&self.source);
+        self.poller.delete(self.source.as_fd());
     }
 }

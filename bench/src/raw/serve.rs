@@ -1,32 +1,29 @@
-//! The echo server of tcp_echo_external on the raw loop.
+//! The echo server of tcp_echo_external on the raw loops.
 
 use std::io;
 use std::net::TcpListener;
 
-use polling::{Events, Poller};
-
 use super::echo_conn::EchoConn;
+use super::poller::Poller;
 use super::registered::Registered;
 use super::socket::Socket;
-use super::{wait, EVENTS_PER_WAIT};
 
 /// The listener's key; connection `i` has key `i + 1`.
 const LISTENER: usize = 0;
 
 /// Accepts `conns` connections on `listener` and echoes on each until its
 /// client closes; returns the bytes echoed.
-pub fn echo_serve(listener: TcpListener, conns: usize) -> u64 {
-    let poller = Poller::new().expect("raw: Poller::new");
+pub fn echo_serve<P: Poller>(listener: TcpListener, conns: usize) -> u64 {
+    let poller = P::new().expect("raw: new poller");
     listener
         .set_nonblocking(true)
         .expect("raw: set_nonblocking");
     let listener = Registered::new(&poller, listener, LISTENER).expect("raw: register");
-    let mut servers: Vec<EchoConn> = Vec::with_capacity(conns);
-    let mut events = Events::with_capacity(EVENTS_PER_WAIT);
+    let mut servers: Vec<EchoConn<P>> = Vec::with_capacity(conns);
+    let mut events = P::events();
     let mut closed = 0;
     while closed < conns {
-        wait(&poller, &mut events);
-        for event in events.iter() {
+        for event in poller.wait(&mut events) {
             if event.key != LISTENER {
                 closed += usize::from(servers[event.key - 1].on_event(event));
                 continue;

@@ -3,25 +3,24 @@
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 
-use polling::{Event, Poller};
-
+use super::poller::{Poller, Ready};
 use super::registered::Registered;
 
 /// A nonblocking stream in the raw loop.
-pub struct Socket<'p> {
+pub struct Socket<'p, P: Poller> {
     /// The stream, registered edge-triggered.
-    stream: Registered<'p, TcpStream>,
+    stream: Registered<'p, P, TcpStream>,
     /// An event said readable, and no read has since found it drained.
     readable: bool,
     /// An event said writable, and no write has since found the buffer full.
     writable: bool,
 }
 
-impl<'p> Socket<'p> {
+impl<'p, P: Poller> Socket<'p, P> {
     /// Makes `stream` nonblocking and registers it under `key`. It starts
     /// ready for nothing: registering an edge-triggered socket reports its
     /// current readiness as the first event.
-    pub fn register(poller: &'p Poller, stream: TcpStream, key: usize) -> Self {
+    pub fn register(poller: &'p P, stream: TcpStream, key: usize) -> Self {
         stream.set_nonblocking(true).expect("raw: set_nonblocking");
         Self {
             stream: Registered::new(poller, stream, key).expect("raw: register"),
@@ -31,7 +30,7 @@ impl<'p> Socket<'p> {
     }
 
     /// Notes what `event` says the socket is ready for.
-    pub fn on_event(&mut self, event: Event) {
+    pub fn on_event(&mut self, event: Ready) {
         self.readable |= event.readable;
         self.writable |= event.writable;
     }
@@ -59,7 +58,8 @@ impl<'p> Socket<'p> {
 /// bug in the bench.
 ///
 /// Clearing on a short read is safe for the echo protocol only: `polling`
-/// does not register `EPOLLRDHUP`, so if data and the peer's FIN arrived
+/// does not register `EPOLLRDHUP` (raw-epoll does, but keeps this rule so
+/// that both run the same machines), so if data and the peer's FIN arrived
 /// before one wait, their single edge would be spent on the data and the EOF
 /// never announced. Here a peer closes only after it has read its last echo,
 /// so its FIN always comes after the server's last read, with an edge of its

@@ -15,8 +15,9 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// Who runs a scenario. The raw `polling` loop is a contender too, but not a
-/// [`Runtime`]: it has no tasks, so it runs only the I/O scenarios.
+/// Who runs a scenario. The raw loops (on `polling`, and on epoll itself) are
+/// contenders too, but not [`Runtime`]s: they have no tasks, so they run only
+/// the I/O scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Contender {
     /// loopy: `Runtime::block_on`, `loopy::spawn`.
@@ -30,16 +31,20 @@ pub enum Contender {
     Smol,
     /// Hand-written state machines on `polling`, no futures.
     Raw,
+    /// The same state machines on epoll directly, one `epoll_wait` per
+    /// wait: the limit for a readiness loop.
+    RawEpoll,
 }
 
 impl Contender {
     /// Every contender, in the interleaving order.
-    pub const ALL: [Contender; 5] = [
+    pub const ALL: [Contender; 6] = [
         Contender::Loopy,
         Contender::Tokio,
         Contender::TokioLocal,
         Contender::Smol,
         Contender::Raw,
+        Contender::RawEpoll,
     ];
 
     /// The column name, also accepted by `--contender`.
@@ -50,6 +55,7 @@ impl Contender {
             Contender::TokioLocal => "tokio-local",
             Contender::Smol => "smol",
             Contender::Raw => "raw",
+            Contender::RawEpoll => "raw-epoll",
         }
     }
 }

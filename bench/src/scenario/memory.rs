@@ -59,11 +59,11 @@ pub fn idle_conns<R: Runtime>(conns: usize) -> Vec<f64> {
     })
 }
 
-/// The same on the raw `polling` loop.
-pub fn idle_conns_raw(conns: usize) -> Vec<f64> {
+/// The same on the raw loop over poller `P`.
+pub fn idle_conns_raw<P: raw::Poller>(conns: usize) -> Vec<f64> {
     let listener = std::net::TcpListener::bind(LOCALHOST).expect("bind");
     let dialer = Dialer::start(listener.local_addr().expect("local_addr"), conns);
-    let bytes = raw::hold_idle(listener, conns, |accepted| dialer.accepted(accepted));
+    let bytes = raw::hold_idle::<P>(listener, conns, |accepted| dialer.accepted(accepted));
     dialer.finish();
     vec![bytes as f64 / conns as f64]
 }

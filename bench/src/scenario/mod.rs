@@ -1,6 +1,6 @@
 //! The workloads. Each is one generic function over [`Runtime`], so every
-//! runtime runs the same code; the I/O ones also have a raw `polling` version
-//! in [`crate::suite::raw`]. Each run checks its own result (sums, echoed bytes) and
+//! runtime runs the same code; the I/O ones also have a raw version in
+//! [`crate::suite::raw`], run on `polling` and on epoll. Each run checks its own result (sums, echoed bytes) and
 //! panics if it is wrong, so a fast wrong answer never reaches the table.
 
 mod echo;
@@ -16,6 +16,7 @@ pub use self::echo::{message, BUF_LEN, MESSAGE_LEN};
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use crate::suite::raw::{self, Epoll};
 use crate::suite::runtime::{Contender, Loopy, Runtime, Smol, Spawn, SpawnLocal, Tokio};
 use crate::suite::sizes::Sizes;
 
@@ -130,14 +131,15 @@ impl Scenario {
     }
 
     /// Runs the scenario once on `contender`; `None` if it has no such
-    /// scenario (the raw loop has no tasks, so it only does I/O).
+    /// scenario (the raw loops have no tasks, so they only do I/O).
     pub fn run(self, contender: Contender, sizes: &Sizes) -> Option<Vec<f64>> {
         match contender {
             Contender::Loopy => Some(self.run_on::<Loopy>(sizes)),
             Contender::Tokio => Some(self.run_on::<Tokio<Spawn>>(sizes)),
             Contender::TokioLocal => Some(self.run_on::<Tokio<SpawnLocal>>(sizes)),
             Contender::Smol => Some(self.run_on::<Smol>(sizes)),
-            Contender::Raw => self.run_raw(sizes),
+            Contender::Raw => self.run_raw::<polling::Poller>(sizes),
+            Contender::RawEpoll => self.run_raw::<Epoll>(sizes),
         }
     }
 
@@ -156,12 +158,12 @@ impl Scenario {
         }
     }
 
-    /// The scenario on the raw `polling` loop, if it does I/O.
-    fn run_raw(self, sizes: &Sizes) -> Option<Vec<f64>> {
+    /// The scenario on the raw loop over poller `P`, if it does I/O.
+    fn run_raw<P: raw::Poller>(self, sizes: &Sizes) -> Option<Vec<f64>> {
         match self {
-            Scenario::TcpEchoInproc => Some(tcp_echo_inproc::run_raw(sizes.echo)),
-            Scenario::TcpEchoExternal => Some(tcp_echo_external::run_raw(sizes.echo)),
-            Scenario::MemoryConn => Some(memory::idle_conns_raw(sizes.idle_conns)),
+            Scenario::TcpEchoInproc => Some(tcp_echo_inproc::run_raw::<P>(sizes.echo)),
+            Scenario::TcpEchoExternal => Some(tcp_echo_external::run_raw::<P>(sizes.echo)),
+            Scenario::MemoryConn => Some(memory::idle_conns_raw::<P>(sizes.idle_conns)),
             _ => None,
         }
     }

@@ -37,11 +37,11 @@ pub fn run<R: Runtime>(size: Echo) -> Vec<f64> {
     finish(size, clients, echoed)
 }
 
-/// The same with the server on the raw `polling` loop.
-pub fn run_raw(size: Echo) -> Vec<f64> {
+/// The same with the server on the raw loop over poller `P`.
+pub fn run_raw<P: raw::Poller>(size: Echo) -> Vec<f64> {
     let listener = std::net::TcpListener::bind(LOCALHOST).expect("bind");
     let clients = start_clients(listener.local_addr().expect("local_addr"), size);
-    let echoed = raw::echo_serve(listener, size.conns);
+    let echoed = raw::echo_serve::<P>(listener, size.conns);
     finish(size, clients, echoed)
 }
 

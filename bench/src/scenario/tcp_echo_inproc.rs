@@ -29,10 +29,10 @@ pub fn run<R: Runtime>(size: Echo) -> Vec<f64> {
     })
 }
 
-/// The same on the raw `polling` loop.
-pub fn run_raw(size: Echo) -> Vec<f64> {
+/// The same on the raw loop over poller `P`.
+pub fn run_raw<P: raw::Poller>(size: Echo) -> Vec<f64> {
     let start = Instant::now();
-    let echoed = raw::echo_inproc(size);
+    let echoed = raw::echo_inproc::<P>(size);
     finish(size, echoed, start)
 }
 
