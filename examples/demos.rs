@@ -32,6 +32,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use loopy::net::{TcpListener, TcpStream};
+use loopy_examples::command_line::{self, unknown};
+use loopy_examples::outln;
 
 /// What the client of the socket demo sends, one message at a time.
 const MESSAGES: [&str; 3] = [
@@ -40,62 +42,78 @@ const MESSAGES: [&str; 3] = [
     "Goodbye!",
 ];
 
+/// What `--help` prints.
+const USAGE: &str = "\
+usage: demos
+
+Runs three demos of an event loop, one after the other: tasks sleeping at
+once, an echo server and its client, and a task cancelled.
+
+  -h, --help    print this and exit";
+
 #[loopy::main]
 async fn main() -> io::Result<()> {
+    command_line::parse(USAGE, (), |(), arg, _| Err(unknown(arg)));
     sleep_demo().await;
     socket_demo().await?;
     cancellation_demo().await;
-    println!("All demos completed successfully!");
+    outln!("All demos completed successfully!");
     Ok(())
 }
 
 /// Two tasks sleep at once: the loop wakes each when its time comes, and
 /// neither blocks the other.
 async fn sleep_demo() {
-    println!("--- Sleep Demo ---");
-    println!("Start");
+    outln!("--- Sleep Demo ---");
+    outln!("Start");
     let start = Instant::now();
-    let one = loopy::spawn(async {
-        loopy::sleep(Duration::from_secs(1)).await;
-        println!("One");
-    });
-    let two = loopy::spawn(async {
-        loopy::sleep(Duration::from_secs(2)).await;
-        println!("Two");
-    });
+    let one = sleeper(Duration::from_secs(1), "One");
+    let two = sleeper(Duration::from_secs(2), "Two");
     one.await.expect("the task printing One does not fail");
     two.await.expect("the task printing Two does not fail");
     loopy::sleep_until(start + Duration::from_secs(3)).await;
-    println!("End sleep demo");
+    outln!("End sleep demo");
+}
+
+/// Sleeps for `delay`, then prints `word`.
+#[loopy::task]
+async fn sleeper(delay: Duration, word: &'static str) {
+    loopy::sleep(delay).await;
+    outln!("{word}");
 }
 
 /// An echo server and a client in two tasks of the same loop.
 async fn socket_demo() -> io::Result<()> {
-    println!("--- Socket Demo ---");
+    outln!("--- Socket Demo ---");
     // Bound before either task starts, so the client can connect at once.
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let addr = listener.local_addr()?;
-    let server = loopy::spawn(echo_server(listener));
-    let client = loopy::spawn(client(addr));
+    let server = echo_server(listener);
+    let client = client(addr);
     client.await.expect("the client task does not panic")?;
     server.cancel();
     let stopped = server.await;
     assert!(stopped.is_err_and(|err| err.is_cancelled()));
-    println!("Socket demo finished");
+    outln!("Socket demo finished");
     Ok(())
 }
 
 /// Accepts connections and echoes each in a task of its own.
+#[loopy::task]
 async fn echo_server(listener: TcpListener) -> io::Result<()> {
-    println!("Server listening on {}", listener.local_addr()?);
+    outln!("Server listening on {}", listener.local_addr()?);
     loop {
         let (stream, peer) = listener.accept().await?;
-        println!("New connection from {peer}");
-        loopy::spawn(async move {
-            if let Err(err) = echo(&stream, peer).await {
-                println!("Connection error from {peer}: {err}");
-            }
-        });
+        outln!("New connection from {peer}");
+        echo_handler(stream, peer);
+    }
+}
+
+/// Echoes one connection, and says why if it fails.
+#[loopy::task]
+async fn echo_handler(stream: TcpStream, peer: SocketAddr) {
+    if let Err(err) = echo(&stream, peer).await {
+        outln!("Connection error from {peer}: {err}");
     }
 }
 
@@ -105,10 +123,10 @@ async fn echo(stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
     loop {
         let n = stream.recv(&mut buf).await?;
         if n == 0 {
-            println!("Connection closed from {peer}");
+            outln!("Connection closed from {peer}");
             return Ok(());
         }
-        println!(
+        outln!(
             "Received from {peer}: {}",
             String::from_utf8_lossy(&buf[..n])
         );
@@ -118,19 +136,20 @@ async fn echo(stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
 
 /// Sends the messages half a second apart and reads each echo whole, then
 /// closes its side and waits until the server has closed the connection.
+#[loopy::task]
 async fn client(addr: SocketAddr) -> io::Result<()> {
     let stream = TcpStream::connect(addr).await?;
     for (i, message) in MESSAGES.into_iter().enumerate() {
         if i > 0 {
             loopy::sleep(Duration::from_millis(500)).await;
         }
-        println!("Client sending: {message}");
+        outln!("Client sending: {message}");
         stream.send_all(message.as_bytes()).await?;
         let mut echo = vec![0; message.len()];
         stream.recv_exact(&mut echo).await?;
-        println!("Client received: {}", String::from_utf8_lossy(&echo));
+        outln!("Client received: {}", String::from_utf8_lossy(&echo));
     }
-    println!("Client finished sending messages");
+    outln!("Client finished sending messages");
     stream.shutdown(std::net::Shutdown::Write)?;
     // The server's end of file answers ours: then the connection is done.
     let mut rest = [0; 1];
@@ -141,22 +160,26 @@ async fn client(addr: SocketAddr) -> io::Result<()> {
 /// A task that would run forever is cancelled: its future is dropped, so
 /// its destructors run, and whoever awaits it learns it was cancelled.
 async fn cancellation_demo() {
-    println!("--- Cancellation Demo ---");
-    let long_running = loopy::spawn(async {
-        let _cleanup = Cleanup;
-        for n in 1.. {
-            println!("Long-running task iteration {n}");
-            loopy::sleep(Duration::from_secs(1)).await;
-        }
-    });
+    outln!("--- Cancellation Demo ---");
+    let long_running = long_running();
     loopy::sleep(Duration::from_secs(3)).await;
-    println!("Cancelling the task...");
+    outln!("Cancelling the task...");
     long_running.cancel();
     match long_running.await {
-        Err(err) if err.is_cancelled() => println!("The joiner saw the task cancelled: {err}"),
-        other => println!("The joiner expected a cancellation but got {other:?}"),
+        Err(err) if err.is_cancelled() => outln!("The joiner saw the task cancelled: {err}"),
+        other => outln!("The joiner expected a cancellation but got {other:?}"),
     }
-    println!("Cancellation demo finished");
+    outln!("Cancellation demo finished");
+}
+
+/// Counts its iterations, one a second, until it is cancelled.
+#[loopy::task]
+async fn long_running() {
+    let _cleanup = Cleanup;
+    for n in 1.. {
+        outln!("Long-running task iteration {n}");
+        loopy::sleep(Duration::from_secs(1)).await;
+    }
 }
 
 /// Prints when the long-running task's future is dropped.
@@ -164,6 +187,6 @@ struct Cleanup;
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        println!("Long-running task cleanup");
+        outln!("Long-running task cleanup");
     }
 }

@@ -14,6 +14,9 @@
 //! - with `--naive`, each number is computed with the recursive definition
 //!   on [`loopy::spawn_blocking`], so even `fib(45)`, which takes seconds,
 //!   leaves the heartbeat ticking;
+//! - with `--inline`, the recursion runs inside the task, on the loop's
+//!   thread: the original's mistake, kept to be seen. While it computes the
+//!   loop is frozen, the heartbeat stops, and loopy warns of the slow poll;
 //! - the end of input ends the program, with status 0.
 //!
 //! Answers and errors go to stdout, one line per line of input; the
@@ -24,55 +27,86 @@
 //! ```text
 //! printf '10\n50\nx\n' | cargo run --example fib
 //! cargo run --example fib -- --naive     # then type 45, and watch the ticks
+//! cargo run --example fib -- --inline    # then type 40, and watch them stop
 //! ```
 
 use std::io;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use loopy_examples::command_line::{self, unknown};
+use loopy_examples::{errln, outln};
+
 /// The largest N whose Fibonacci number fits in a `u128`.
 const MAX: u64 = 186;
 
-/// The largest N that `--naive` takes: fib(50) makes some 40 billion calls.
+/// The largest N that `--naive` and `--inline` take: fib(50) makes some 40
+/// billion calls.
 const NAIVE_MAX: u64 = 50;
 
 /// How often the heartbeat ticks.
 const HEARTBEAT: Duration = Duration::from_millis(500);
 
+/// What `--help` prints.
+const USAGE: &str = "\
+usage: fib [--naive | --inline]
+
+Answers each number typed on stdin with its Fibonacci number, while a
+heartbeat on stderr shows that the loop runs.
+
+  --naive       compute by the recursive definition, on a blocking thread
+  --inline      compute by the recursive definition inside the task, which
+                freezes the loop (the mistake to see)
+  -h, --help    print this and exit";
+
+/// How the Fibonacci numbers are computed.
+#[derive(Clone, Copy, PartialEq)]
+enum Method {
+    /// By adding up, in the task: quick.
+    Adding,
+    /// By the recursive definition, on a blocking thread (`--naive`).
+    Naive,
+    /// By the recursive definition, in the task (`--inline`).
+    Inline,
+}
+
 #[loopy::main]
 async fn main() -> ExitCode {
-    let naive = match std::env::args().nth(1).as_deref() {
-        None => false,
-        Some("--naive") => true,
-        Some(other) => {
-            eprintln!("fib: unknown argument {other:?}");
-            eprintln!("usage: fib [--naive]");
-            return ExitCode::from(2);
-        }
-    };
-    let heartbeat = loopy::spawn(heartbeat());
-    let answered = answer_lines(naive).await;
+    let method = command_line::parse(USAGE, Method::Adding, |method, arg, _| {
+        *method = match arg {
+            "--naive" => Method::Naive,
+            "--inline" => Method::Inline,
+            _ => return Err(unknown(arg)),
+        };
+        Ok(())
+    });
+    let heartbeat = heartbeat();
+    let answered = answer_lines(method).await;
     heartbeat.cancel();
     match answered {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("fib: reading stdin failed: {err}");
+            errln!("fib: reading stdin failed: {err}");
             ExitCode::FAILURE
         }
     }
 }
 
 /// Answers each line of stdin until its end.
-async fn answer_lines(naive: bool) -> io::Result<()> {
-    let limit = if naive { NAIVE_MAX } else { MAX };
-    eprintln!("Type a number from 0 to {limit} and press Enter; Ctrl-D ends.");
+async fn answer_lines(method: Method) -> io::Result<()> {
+    let (limit, option) = match method {
+        Method::Adding => (MAX, ""),
+        Method::Naive => (NAIVE_MAX, "--naive"),
+        Method::Inline => (NAIVE_MAX, "--inline"),
+    };
+    errln!("Type a number from 0 to {limit} and press Enter; Ctrl-D ends.");
     let mut lines = loopy::io::stdin().lines();
     loop {
         let line = match lines.next_line().await {
             Ok(Some(line)) => line,
             Ok(None) => return Ok(()),
             Err(err) if err.kind() == io::ErrorKind::InvalidData => {
-                println!("error: that line is not valid UTF-8");
+                outln!("error: that line is not valid UTF-8");
                 continue;
             }
             Err(err) => return Err(err),
@@ -82,35 +116,38 @@ async fn answer_lines(naive: bool) -> io::Result<()> {
             continue;
         }
         match text.parse::<u64>() {
-            Err(_) => println!("error: {text:?} is not a whole number from 0 to {limit}"),
-            Ok(n) if n > limit && naive => println!(
-                "error: fib({n}) would take far too long with --naive; the largest is fib({limit})"
+            Err(_) => outln!("error: {text:?} is not a whole number from 0 to {limit}"),
+            Ok(n) if n > limit && method != Method::Adding => outln!(
+                "error: fib({n}) would take far too long with {option}; the largest is fib({limit})"
             ),
             Ok(n) if n > limit => {
-                println!("error: fib({n}) does not fit in 128 bits; the largest is fib({limit})")
+                outln!("error: fib({n}) does not fit in 128 bits; the largest is fib({limit})")
             }
-            Ok(n) if naive => {
+            Ok(n) => match method {
+                Method::Adding => outln!("fib({n}) = {}", fib(n)),
                 // The recursion runs on a blocking thread; this task waits
                 // for it without holding up the loop.
-                match loopy::spawn_blocking(move || fib_naive(n)).await {
-                    Ok(value) => println!("fib({n}) = {value}"),
-                    Err(err) => println!("error: computing fib({n}) failed: {err}"),
-                }
-            }
-            Ok(n) => println!("fib({n}) = {}", fib(n)),
+                Method::Naive => match loopy::spawn_blocking(move || fib_naive(n)).await {
+                    Ok(value) => outln!("fib({n}) = {value}"),
+                    Err(err) => outln!("error: computing fib({n}) failed: {err}"),
+                },
+                // The recursion runs right here: until it returns, no other
+                // task runs, no timer fires, no socket is read.
+                Method::Inline => outln!("fib({n}) = {}", fib_naive(n)),
+            },
         }
     }
 }
 
 /// Ticks every [`HEARTBEAT`], forever.
+#[loopy::task(name = "heartbeat")]
 async fn heartbeat() {
     let mut ticks = loopy::interval(HEARTBEAT);
     for n in 1.. {
         ticks.tick().await;
-        eprintln!("heartbeat {n}: the loop is alive");
+        errln!("heartbeat {n}: the loop is alive");
     }
 }
-
 /// The `n`th Fibonacci number, by adding up; `n` is at most [`MAX`].
 fn fib(n: u64) -> u128 {
     if n == 0 {
@@ -126,7 +163,7 @@ fn fib(n: u64) -> u128 {
 }
 
 /// The `n`th Fibonacci number, by the recursive definition: slow on
-/// purpose, to keep a thread busy.
+/// purpose, to keep a thread (or, with `--inline`, the loop) busy.
 fn fib_naive(n: u64) -> u128 {
     if n < 2 {
         n.into()

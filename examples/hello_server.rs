@@ -28,9 +28,13 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Duration;
 
-use loopy::net::{TcpListener, TcpStream};
+use loopy::net::TcpStream;
 use loopy::task::TaskId;
 use loopy::JoinHandle;
+use loopy_examples::acceptor::{self, Acceptor};
+use loopy_examples::command_line::{self, unknown};
+use loopy_examples::shutdown::{self, Stop};
+use loopy_examples::{errln, output, outln};
 
 /// The answer to every line.
 const HELLO: &[u8] = b"Hello World!\n";
@@ -40,6 +44,18 @@ const SHUTTING_DOWN: &[u8] = b"The server is shutting down. Goodbye!\n";
 
 /// How long a goodbye to one client may take before it is closed anyway.
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// What `--help` prints.
+const USAGE: &str = "\
+usage: hello_server [--port N] [--idle-timeout SECS]
+
+Answers every line with \"Hello World!\", to many clients at once.
+
+  --port N               listen on 127.0.0.1:N (default 8000)
+  --idle-timeout SECS    disconnect a client silent for SECS seconds (default 60)
+  -h, --help             print this and exit
+
+Ctrl-C says goodbye to every client and exits.";
 
 /// Command-line settings.
 struct Options {
@@ -61,18 +77,11 @@ type Clients = Rc<RefCell<HashMap<TaskId, Client>>>;
 
 #[loopy::main]
 async fn main() -> ExitCode {
-    let options = match Options::parse(std::env::args().skip(1)) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("hello_server: {message}");
-            eprintln!("usage: hello_server [--port N] [--idle-timeout SECS]");
-            return ExitCode::from(2);
-        }
-    };
+    let options = Options::parse();
     match run(options).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("hello_server: {err}");
+            errln!("hello_server: {err}");
             ExitCode::FAILURE
         }
     }
@@ -80,72 +89,63 @@ async fn main() -> ExitCode {
 
 async fn run(options: Options) -> io::Result<()> {
     // From here on Ctrl-C is ours to handle, not a kill.
-    let interrupted = loopy::signal::ctrl_c();
-    let listener = TcpListener::bind(("127.0.0.1", options.port))?;
-    println!(
+    let shutdown = shutdown::Shutdown::catch();
+    let listener = acceptor::listen(options.port)?;
+    outln!(
         "Listening on {} (idle timeout {} s); press Ctrl-C to stop",
         listener.local_addr()?,
         options.idle_timeout.as_secs()
     );
     let clients = Clients::default();
-    let server = loopy::spawn(accept_clients(
-        listener,
-        Rc::clone(&clients),
-        options.idle_timeout,
-    ));
+    let acceptor = Acceptor::new(listener, output::stderr_line);
+    let mut server = accept_clients(acceptor, Rc::clone(&clients), options.idle_timeout);
 
-    interrupted.await?;
-    // Stop accepting: cancelling the server task drops the listener.
-    server.cancel();
-    if let Ok(Err(err)) = server.await {
-        println!("The server had stopped accepting: {err}");
+    let stop = shutdown.wait(&mut server).await?;
+    if !matches!(stop, Stop::AcceptorEnded(_)) {
+        // Stop accepting: cancelling the server task drops the listener.
+        server.cancel();
+        let _ = server.await;
     }
     let clients: Vec<Client> = clients.borrow_mut().drain().map(|(_, c)| c).collect();
-    println!(
-        "Ctrl-C: no longer accepting; closing {} client(s)",
+    outln!(
+        "{stop}: no longer accepting; closing {} client(s)",
         clients.len()
     );
-    let goodbyes: Vec<_> = clients
-        .into_iter()
-        .map(|client| loopy::spawn(client.close()))
-        .collect();
+    let goodbyes: Vec<_> = clients.into_iter().map(close).collect();
     for goodbye in goodbyes {
         let _ = goodbye.await;
     }
-    println!("Stopped");
-    Ok(())
+    outln!("Stopped");
+    stop.into_result()
 }
 
-/// Accepts clients and serves each in its own task.
-async fn accept_clients(
-    listener: TcpListener,
-    clients: Clients,
-    idle_timeout: Duration,
-) -> io::Result<()> {
+/// Accepts clients and serves each in its own task, until accepting fails
+/// for good.
+#[loopy::task(name = "acceptor")]
+async fn accept_clients(mut acceptor: Acceptor, clients: Clients, idle_timeout: Duration) -> io::Error {
     loop {
-        let (stream, peer) = listener.accept().await?;
+        let (stream, peer) = match acceptor.accept().await {
+            Ok(accepted) => accepted,
+            Err(err) => return err,
+        };
         let stream = Rc::new(stream);
-        let task = loopy::spawn(serve(
-            Rc::clone(&stream),
-            peer,
-            Rc::clone(&clients),
-            idle_timeout,
-        ));
+        let task = serve(Rc::clone(&stream), peer, Rc::clone(&clients), idle_timeout);
         // The task has not run yet (it runs when this one waits), so it
         // finds itself in the map when it ends.
         let mut clients = clients.borrow_mut();
         clients.insert(task.id(), Client { stream, task });
-        println!("{peer} connected ({} connected)", clients.len());
+        outln!("{peer} connected ({} connected)", clients.len());
     }
 }
 
 /// Serves one client until it leaves, falls silent or fails, then removes
 /// it from `clients`.
+#[loopy::task(name = "client")]
 async fn serve(stream: Rc<TcpStream>, peer: SocketAddr, clients: Clients, idle: Duration) {
     match answer_lines(&stream, idle).await {
-        Ok(Ended::Left) => println!("{peer} left"),
-        Ok(Ended::Idle) => println!("{peer} was idle for {} s, disconnected", idle.as_secs()),
-        Err(err) => println!("{peer} dropped: {err}"),
+        Ok(Ended::Left) => outln!("{peer} left"),
+        Ok(Ended::Idle) => outln!("{peer} was idle for {} s, disconnected", idle.as_secs()),
+        Err(err) => outln!("{peer} dropped: {err}"),
     }
     clients.borrow_mut().remove(&loopy::task::id());
 }
@@ -185,15 +185,14 @@ async fn answer_lines(stream: &TcpStream, idle: Duration) -> io::Result<Ended> {
     }
 }
 
-impl Client {
-    /// Stops serving the client, says goodbye and closes the connection.
-    async fn close(self) {
-        self.task.cancel();
-        // Wait until the task has dropped its share of the connection.
-        let _ = self.task.await;
-        say_goodbye(&self.stream, SHUTTING_DOWN).await;
-        let _ = self.stream.shutdown(Shutdown::Both);
-    }
+/// Stops serving the client, says goodbye and closes the connection.
+#[loopy::task(name = "goodbye")]
+async fn close(client: Client) {
+    client.task.cancel();
+    // Wait until the task has dropped its share of the connection.
+    let _ = client.task.await;
+    say_goodbye(&client.stream, SHUTTING_DOWN).await;
+    let _ = client.stream.shutdown(Shutdown::Both);
 }
 
 /// Sends `goodbye`, unless the client does not take it within
@@ -204,30 +203,21 @@ async fn say_goodbye(stream: &TcpStream, goodbye: &[u8]) {
 
 impl Options {
     /// Reads `--port N` and `--idle-timeout SECS`.
-    fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-        let mut options = Options {
+    fn parse() -> Options {
+        let defaults = Options {
             port: 8000,
             idle_timeout: Duration::from_secs(60),
         };
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-            match arg.as_str() {
-                "--port" => {
-                    let port = value("--port")?;
-                    options.port = port
-                        .parse()
-                        .map_err(|_| format!("--port: {port:?} is not a port number"))?;
-                }
+        command_line::parse(USAGE, defaults, |options, arg, args| {
+            match arg {
+                "--port" => options.port = args.value(arg, "a port number")?,
                 "--idle-timeout" => {
-                    let secs = value("--idle-timeout")?;
-                    let secs: u64 = secs.parse().map_err(|_| {
-                        format!("--idle-timeout: {secs:?} is not a number of seconds")
-                    })?;
+                    let secs = args.value(arg, "a number of seconds")?;
                     options.idle_timeout = Duration::from_secs(secs);
                 }
-                other => return Err(format!("unknown argument {other:?}")),
+                _ => return Err(unknown(arg)),
             }
-        }
-        Ok(options)
+            Ok(())
+        })
     }
 }

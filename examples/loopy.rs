@@ -15,52 +15,73 @@
 //! nc 127.0.0.1 1234
 //! ```
 //!
-//! `RUST_LOG=warn` hides the ticks and the traffic.
+//! `RUST_LOG=warn` hides the ticks and the traffic; `--help` tells the
+//! options.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use log::{error, info, warn};
-use loopy::net::{TcpListener, TcpStream};
+use log::{info, warn};
+use loopy::net::TcpStream;
+use loopy_examples::acceptor::{self, Acceptor};
+use loopy_examples::command_line::{self, unknown};
+use loopy_examples::errln;
+use loopy_examples::shutdown::{Shutdown, Stop};
 
 /// The port the Python original listened on.
 const DEFAULT_PORT: u16 = 1234;
 
+/// What `--help` prints.
+const USAGE: &str = "\
+usage: loopy [--port N]
+
+Logs a count every second, and every connection and chunk a TCP server
+receives, in one loop. RUST_LOG=warn hides the ticks and the traffic.
+
+  --port N      listen on 127.0.0.1:N (default 1234)
+  -h, --help    print this and exit
+
+Ctrl-C exits.";
+
 #[loopy::main]
 async fn main() -> ExitCode {
     init_logger();
-    let outcome = match port_from_args() {
-        Ok(port) => run(port).await.map_err(|err| err.to_string()),
-        Err(message) => Err(format!("{message}; usage: loopy [--port N]")),
-    };
-    if let Err(message) = outcome {
-        error!("{message}");
-        return ExitCode::FAILURE;
+    let port = command_line::parse(USAGE, DEFAULT_PORT, |port, arg, args| {
+        match arg {
+            "--port" => *port = args.value(arg, "a port number")?,
+            _ => return Err(unknown(arg)),
+        }
+        Ok(())
+    });
+    match run(port).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            errln!("loopy: {err}");
+            ExitCode::FAILURE
+        }
     }
-    ExitCode::SUCCESS
 }
 
 async fn run(port: u16) -> io::Result<()> {
     // From here on Ctrl-C is ours to handle, not a kill.
-    let interrupted = loopy::signal::ctrl_c();
-    let listener = TcpListener::bind(("127.0.0.1", port))?;
+    let shutdown = Shutdown::catch();
+    let listener = acceptor::listen(port)?;
     info!("Listening on {}", listener.local_addr()?);
-    let _ticker = loopy::spawn(count());
-    let server = loopy::spawn(serve(listener));
-    interrupted.await?;
-    info!("Ctrl-C: stopping");
-    // Ending `main` drops the ticker and the clients' tasks with the
-    // runtime; the server's error, if it had one, is worth a line.
-    server.cancel();
-    if let Ok(Err(err)) = server.await {
-        error!("The server had stopped: {err}");
+    let _ticker = count();
+    let mut server = serve(Acceptor::new(listener, |line| warn!("{line}")));
+    let stop = shutdown.wait(&mut server).await?;
+    if !matches!(stop, Stop::AcceptorEnded(_)) {
+        info!("{stop}: stopping");
     }
-    Ok(())
+    // Ending `main` drops the ticker, the server and the clients' tasks
+    // with the runtime.
+    stop.into_result()
 }
 
 /// Logs `Count: N` once a second.
+#[loopy::task(name = "ticker")]
 async fn count() {
     let mut ticks = loopy::interval(Duration::from_secs(1));
     for n in 1u64.. {
@@ -69,18 +90,27 @@ async fn count() {
     }
 }
 
-/// Accepts connections and logs each in a task of its own.
-async fn serve(listener: TcpListener) -> io::Result<()> {
+/// Accepts connections and logs each in a task of its own, until accepting
+/// fails for good.
+#[loopy::task(name = "acceptor")]
+async fn serve(mut acceptor: Acceptor) -> io::Error {
     loop {
-        let (stream, peer) = listener.accept().await?;
+        let (stream, peer) = match acceptor.accept().await {
+            Ok(accepted) => accepted,
+            Err(err) => return err,
+        };
         info!("Accept from {peer}");
-        loopy::spawn(async move {
-            if let Err(err) = log_received(&stream, peer).await {
-                warn!("Error from {peer}: {err}");
-            }
-            info!("Closed {peer}");
-        });
+        log_client(stream, peer);
     }
+}
+
+/// Logs what `peer` sends and when it leaves.
+#[loopy::task(name = "client")]
+async fn log_client(stream: TcpStream, peer: SocketAddr) {
+    if let Err(err) = log_received(&stream, peer).await {
+        warn!("Error from {peer}: {err}");
+    }
+    info!("Closed {peer}");
 }
 
 /// Logs every chunk `peer` sends, until it closes its side.
@@ -92,18 +122,6 @@ async fn log_received(stream: &TcpStream, peer: SocketAddr) -> io::Result<()> {
             // Written much as Python prints bytes: b'hi\n'.
             n => info!("Recvd (from {peer}): b'{}'", buf[..n].escape_ascii()),
         }
-    }
-}
-
-/// Reads `--port N`, the only argument.
-fn port_from_args() -> Result<u16, String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => Ok(DEFAULT_PORT),
-        [flag, port] if flag == "--port" => port
-            .parse()
-            .map_err(|_| format!("--port: {port:?} is not a port number")),
-        _ => Err(format!("unexpected arguments {args:?}")),
     }
 }
 

@@ -4,8 +4,10 @@
 //! Descends from the Python scheduler in which tasks were generators that
 //! `yield`ed system calls to the loop: `GetTid()`, `NewTask(target)`,
 //! `WaitTask(tid)` and `KillTask(tid)`. On loopy these are
-//! [`loopy::task::id()`], [`loopy::spawn`], `.await` on a
-//! [`loopy::JoinHandle`] and [`JoinHandle::cancel`](loopy::JoinHandle::cancel).
+//! [`loopy::task::id()`], calling a function marked `#[loopy::task]` (which
+//! spawns it as a task named after the function and hands back its
+//! [`loopy::JoinHandle`]), `.await` on that handle and
+//! [`JoinHandle::cancel`](loopy::JoinHandle::cancel).
 //!
 //! One thing is different on purpose. In the original any task could
 //! `KillTask` or `WaitTask` any id, even the task that created it. In loopy
@@ -22,18 +24,30 @@
 use std::fmt::Display;
 use std::time::Duration;
 
-use loopy::task::{Builder, TaskId};
+use loopy::task::TaskId;
+use loopy_examples::command_line::{self, unknown};
+use loopy_examples::outln;
+
+/// What `--help` prints.
+const USAGE: &str = "\
+usage: scheduler
+
+Shows the \"system calls\" of a scheduler on loopy: task ids, spawning,
+sleeping, waiting for a task and cancelling one.
+
+  -h, --help    print this and exit";
 
 #[loopy::main]
 async fn main() {
+    command_line::parse(USAGE, (), |(), arg, _| Err(unknown(arg)));
     say("I am block_on's own future; loopy::task::id() gives me id 0");
 
-    let worker = Builder::new().name("worker").spawn(worker());
+    let worker = worker();
     say(format_args!(
         "spawned task {} (worker); the JoinHandle I got back is the only way to wait for it or cancel it",
         worker.id()
     ));
-    let spinner = Builder::new().name("spinner").spawn(spinner());
+    let spinner = spinner();
     say(format_args!(
         "spawned task {} (spinner), which would spin forever",
         spinner.id()
@@ -55,15 +69,13 @@ async fn main() {
         other => say(format_args!("expected a cancellation, got {other:?}")),
     }
 
-    let parent = Builder::new().name("parent").spawn(parent());
+    let parent = parent();
     match parent.await {
         Ok(()) => say("the parent task finished: its child could not touch it"),
         Err(err) => say(format_args!("the parent failed: {err}")),
     }
 
-    let detached = Builder::new()
-        .name("detached")
-        .spawn(async { say("I run to the end on my own: nobody can wait for me or cancel me") });
+    let detached = detached();
     say(format_args!(
         "dropping the handle of task {} detaches it: I give up waiting for it and cancelling it",
         detached.id()
@@ -75,6 +87,7 @@ async fn main() {
 }
 
 /// Works in three steps, sleeping between them, and returns an answer.
+#[loopy::task]
 async fn worker() -> u32 {
     for step in 1..=3 {
         say(format_args!(
@@ -86,6 +99,7 @@ async fn worker() -> u32 {
 }
 
 /// Spins until it is cancelled.
+#[loopy::task]
 async fn spinner() {
     let _drop = Announce("cancelled: my future is dropped, so my destructors run");
     for round in 1.. {
@@ -96,9 +110,10 @@ async fn spinner() {
 
 /// Spawns a child that knows the parent's id but has no handle to it, and
 /// waits for the child.
+#[loopy::task]
 async fn parent() {
     let me = loopy::task::id();
-    let child = Builder::new().name("child").spawn(child(me));
+    let child = child(me);
     say(format_args!(
         "spawned task {} (child) and told it my id; I keep its handle",
         child.id()
@@ -110,6 +125,7 @@ async fn parent() {
 }
 
 /// Knows its parent's id, and can do nothing to the parent with it.
+#[loopy::task]
 async fn child(parent: TaskId) {
     say(format_args!(
         "my parent is task {parent}, but an id is only a name: loopy has no kill(id) or wait(id), \
@@ -117,11 +133,17 @@ async fn child(parent: TaskId) {
     ));
 }
 
+/// Runs to its end with nobody waiting for it.
+#[loopy::task]
+async fn detached() {
+    say("I run to the end on my own: nobody can wait for me or cancel me");
+}
+
 /// Prints a line prefixed with the task's id and name, the way the Python
 /// tasks printed their `GetTid()`.
 fn say(what: impl Display) {
     let name = loopy::task::name().unwrap_or_else(|| "main".to_string());
-    println!("[task {} {name}] {what}", loopy::task::id());
+    outln!("[task {} {name}] {what}", loopy::task::id());
 }
 
 /// Says something when it is dropped.

@@ -1,0 +1,114 @@
+//! The examples' command lines: each example lists its options in a usage
+//! text and reads them with [`parse`], so that all five answer the same
+//! way: `--help` (or `-h`) prints the usage on stdout and exits with status
+//! 0; a mistake prints what was wrong and the usage on stderr and exits
+//! with status 2, as `clap` and most Unix tools do.
+
+use std::process;
+use std::str::FromStr;
+
+use crate::output::program;
+use crate::{errln, outln};
+
+/// The arguments still to come, for an example's reader to take its
+/// options' values from.
+#[derive(Debug)]
+pub struct Arguments {
+    /// The program's arguments, without its name, from the current one on.
+    rest: std::env::Args,
+}
+
+impl Arguments {
+    /// Takes the next argument as the value of `option`, parsed; `what`
+    /// says what it must be, for the message if it is missing or is not.
+    ///
+    /// # Errors
+    ///
+    /// `--port needs a port number` if there is no next argument,
+    /// `--port: "x" is not a port number` if it does not parse.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use loopy_examples::command_line::{parse, unknown};
+    ///
+    /// let port = parse("usage: server [--port N]", 8000u16, |port, arg, args| {
+    ///     match arg {
+    ///         "--port" => *port = args.value("--port", "a port number")?,
+    ///         _ => return Err(unknown(arg)),
+    ///     }
+    ///     Ok(())
+    /// });
+    /// ```
+    pub fn value<T: FromStr>(&mut self, option: &str, what: &str) -> Result<T, String> {
+        let value = self
+            .rest
+            .next()
+            .ok_or_else(|| format!("{option} needs {what}"))?;
+        value
+            .parse()
+            .map_err(|_| format!("{option}: {value:?} is not {what}"))
+    }
+}
+
+/// Reads the program's arguments into `options`, which start as the
+/// defaults, and returns them.
+///
+/// `read` gets each argument but `--help` and `-h`, with the ones after it,
+/// and sets what it means in `options`; it answers an argument it does not
+/// know with `Err(unknown(arg))`.
+///
+/// `--help` prints `usage` on stdout and ends the program with status 0;
+/// an error from `read` prints `PROGRAM: error` and `usage` on stderr and
+/// ends it with status 2.
+///
+/// # Examples
+///
+/// ```no_run
+/// use loopy_examples::command_line::{parse, unknown};
+///
+/// let naive = parse("usage: fib [--naive]", false, |naive, arg, _| {
+///     match arg {
+///         "--naive" => *naive = true,
+///         _ => return Err(unknown(arg)),
+///     }
+///     Ok(())
+/// });
+/// ```
+pub fn parse<T>(
+    usage: &str,
+    mut options: T,
+    mut read: impl FnMut(&mut T, &str, &mut Arguments) -> Result<(), String>,
+) -> T {
+    let mut args = Arguments {
+        rest: std::env::args(),
+    };
+    // The program's own name.
+    args.rest.next();
+    while let Some(arg) = args.rest.next() {
+        if arg == "--help" || arg == "-h" {
+            outln!("{usage}");
+            process::exit(0);
+        }
+        if let Err(message) = read(&mut options, &arg, &mut args) {
+            errln!("{}: {message}", program());
+            errln!("{usage}");
+            process::exit(2);
+        }
+    }
+    options
+}
+
+/// The message for an argument nobody knows: `unknown argument "--prot"`.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(
+///     loopy_examples::command_line::unknown("--prot"),
+///     r#"unknown argument "--prot""#
+/// );
+/// ```
+pub fn unknown(arg: &str) -> String {
+    format!("unknown argument {arg:?}")
+}

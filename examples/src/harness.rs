@@ -1,0 +1,357 @@
+//! The harness the end-to-end tests in `tests/` drive the examples with.
+//!
+//! `cargo test -p loopy-examples` builds the examples before it runs the
+//! tests, into `target/<profile>/examples/`. A test starts one as a real
+//! process ([`Example::start`]), talks to it as a user would (TCP clients,
+//! stdin, SIGINT), and checks the lines it prints ([`Example::expect`]) and
+//! how it exits ([`Example::exit_status`]).
+//!
+//! Nothing here waits without a bound: every wait gives up after
+//! [`PATIENCE`] and fails the test with everything the example printed so
+//! far. An [`Example`] kills its process when dropped, so a failing test
+//! leaves nothing running.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rustix::process::{Pid, Signal};
+
+/// The longest any single wait lasts before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// An example (or any program) running as a child process, with its stdout
+/// and stderr read line by line.
+#[derive(Debug)]
+pub struct Example {
+    /// What the transcript calls the program.
+    name: String,
+    /// The process; killed on drop if it still runs.
+    child: Child,
+    /// Lines of stdout and stderr, as the reader threads get them.
+    lines: Receiver<Line>,
+    /// Every line received so far, for `wait_for` and failure messages.
+    transcript: Vec<Line>,
+    /// Where the next `expect` starts looking in `transcript`.
+    cursor: usize,
+}
+
+/// One line the program printed.
+#[derive(Clone, Debug)]
+pub struct Line {
+    /// The text, without its line ending.
+    pub text: String,
+    /// When the harness received it.
+    pub at: Instant,
+}
+
+impl Example {
+    /// A command for the example `name`, ready to be configured (arguments,
+    /// stdin) and handed to [`Example::spawn`].
+    ///
+    /// # Panics
+    ///
+    /// If the example has not been built (`cargo test` builds them all).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let mut command = loopy_examples::Example::command("fib");
+    /// command.arg("--naive");
+    /// let fib = loopy_examples::Example::spawn(command, "fib");
+    /// ```
+    pub fn command(name: &str) -> Command {
+        let path = examples_dir().join(name);
+        assert!(
+            path.exists(),
+            "example {name} is not built at {}; run the tests with `cargo test -p loopy-examples`",
+            path.display()
+        );
+        let mut command = Command::new(path);
+        // The examples' logging must not depend on the caller's setting.
+        command.env_remove("RUST_LOG").stdin(Stdio::null());
+        command
+    }
+
+    /// Starts the example `name` with `args` and no stdin.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let mut demos = loopy_examples::Example::start("demos", &[]);
+    /// demos.expect("--- Sleep Demo ---");
+    /// ```
+    pub fn start(name: &str, args: &[&str]) -> Example {
+        let mut command = Example::command(name);
+        command.args(args);
+        Example::spawn(command, name)
+    }
+
+    /// Starts `command` with its stdout and stderr piped to the harness;
+    /// `name` labels it in failure messages.
+    ///
+    /// # Panics
+    ///
+    /// If the process cannot be started.
+    pub fn spawn(mut command: Command, name: &str) -> Example {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {name}: {err}"));
+        let (sender, lines) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        forward_lines(stdout, sender.clone());
+        forward_lines(stderr, sender);
+        Example {
+            name: name.to_string(),
+            child,
+            lines,
+            transcript: Vec::new(),
+            cursor: 0,
+        }
+    }
+
+    /// The process, for its stdin or its id.
+    pub fn child(&mut self) -> &mut Child {
+        &mut self.child
+    }
+
+    /// Waits for the next line, after the last one `expect` matched, that
+    /// contains `needle`, and returns it. Lines in between are skipped, so a
+    /// series of `expect`s checks that lines come in that order.
+    ///
+    /// # Panics
+    ///
+    /// If no such line comes within [`PATIENCE`] or before the program's
+    /// output ends; the message shows everything it printed.
+    pub fn expect(&mut self, needle: &str) -> Line {
+        let found = self.find(self.cursor, needle);
+        self.cursor = found + 1;
+        self.transcript[found].clone()
+    }
+
+    /// Waits for a line anywhere in the output, before or after the others
+    /// looked for, that contains `needle`, and returns it.
+    ///
+    /// # Panics
+    ///
+    /// As for [`expect`](Example::expect).
+    pub fn wait_for(&mut self, needle: &str) -> Line {
+        let found = self.find(0, needle);
+        self.transcript[found].clone()
+    }
+
+    /// Every line the program prints until its output ends (normally, when
+    /// it exits).
+    ///
+    /// # Panics
+    ///
+    /// If the output does not end within [`PATIENCE`].
+    pub fn all_lines(&mut self) -> Vec<Line> {
+        let deadline = Instant::now() + PATIENCE;
+        while self.receive(deadline) {}
+        assert!(
+            Instant::now() < deadline,
+            "{} did not end its output in time; it printed:\n{}",
+            self.name,
+            self.printed()
+        );
+        self.transcript.clone()
+    }
+
+    /// The lines received so far, without waiting for more.
+    pub fn printed_so_far(&self) -> &[Line] {
+        &self.transcript
+    }
+
+    /// Sends SIGINT, as Ctrl-C in a terminal does.
+    ///
+    /// # Panics
+    ///
+    /// If the signal cannot be sent.
+    pub fn interrupt(&self) {
+        rustix::process::kill_process(Pid::from_child(&self.child), Signal::INT)
+            .unwrap_or_else(|err| panic!("cannot send SIGINT to {}: {err}", self.name));
+    }
+
+    /// Waits for the process to exit and returns its status.
+    ///
+    /// # Panics
+    ///
+    /// If it is still running after [`PATIENCE`].
+    pub fn exit_status(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child can be waited for") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not exit in time; it printed:\n{}",
+                self.name,
+                self.printed()
+            );
+            // Child processes have no readiness to wait on in std.
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The index in `transcript` of the first line from `start` on that
+    /// contains `needle`, receiving lines as needed.
+    fn find(&mut self, start: usize, needle: &str) -> usize {
+        let deadline = Instant::now() + PATIENCE;
+        let mut from = start;
+        loop {
+            let position = self.transcript[from..]
+                .iter()
+                .position(|line| line.text.contains(needle));
+            if let Some(position) = position {
+                return from + position;
+            }
+            from = self.transcript.len();
+            if !self.receive(deadline) {
+                panic!(
+                    "{} printed no line containing {needle:?}{}; it printed:\n{}",
+                    self.name,
+                    if Instant::now() >= deadline {
+                        " in time"
+                    } else {
+                        " before its output ended"
+                    },
+                    self.printed()
+                );
+            }
+        }
+    }
+
+    /// Adds the next line to the transcript; false if none came before
+    /// `deadline` or the output has ended.
+    fn receive(&mut self, deadline: Instant) -> bool {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.lines.recv_timeout(left) {
+            Ok(line) => {
+                self.transcript.push(line);
+                true
+            }
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => false,
+        }
+    }
+
+    /// The transcript so far, indented, for failure messages.
+    fn printed(&self) -> String {
+        self.transcript
+            .iter()
+            .map(|line| format!("    {}\n", line.text))
+            .collect()
+    }
+}
+
+impl Drop for Example {
+    fn drop(&mut self) {
+        // The test is over (or failed): nothing may outlive it.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A port on 127.0.0.1 that was free a moment ago: the OS picked it for a
+/// listener that is closed again before this returns.
+///
+/// # Examples
+///
+/// ```
+/// let port = loopy_examples::free_port();
+/// assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok());
+/// ```
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("127.0.0.1 has a free port")
+        .port()
+}
+
+/// A client connected to 127.0.0.1:`port`, whose reads give up after
+/// [`PATIENCE`] instead of hanging the test.
+///
+/// # Panics
+///
+/// If it cannot connect.
+///
+/// # Examples
+///
+/// ```
+/// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// let port = listener.local_addr().unwrap().port();
+/// let client = loopy_examples::connect(port);
+/// ```
+pub fn connect(port: u16) -> TcpStream {
+    let stream = TcpStream::connect(("127.0.0.1", port))
+        .unwrap_or_else(|err| panic!("cannot connect to 127.0.0.1:{port}: {err}"));
+    stream
+        .set_read_timeout(Some(PATIENCE))
+        .expect("a read timeout can be set");
+    stream
+}
+
+/// Reads everything `stream` sends until it closes the connection.
+///
+/// # Panics
+///
+/// If reading fails or takes longer than the stream's read timeout.
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Write;
+///
+/// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// let mut client = loopy_examples::connect(listener.local_addr().unwrap().port());
+/// let (mut server, _) = listener.accept().unwrap();
+/// server.write_all(b"bye\n").unwrap();
+/// drop(server);
+/// assert_eq!(loopy_examples::read_to_end(&mut client), "bye\n");
+/// ```
+pub fn read_to_end(stream: &mut TcpStream) -> String {
+    let mut text = String::new();
+    stream
+        .read_to_string(&mut text)
+        .unwrap_or_else(|err| panic!("reading until the server closed failed: {err}"));
+    text
+}
+
+/// Where cargo put the examples: `target/<profile>/examples`, beside the
+/// `deps` directory that holds the running test binary.
+fn examples_dir() -> PathBuf {
+    let test_binary = std::env::current_exe().expect("the test binary knows its path");
+    test_binary
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("test binaries live in target/<profile>/deps")
+        .join("examples")
+}
+
+/// Sends each line read from `output` to `lines`, on a thread of its own.
+fn forward_lines(output: impl Read + Send + 'static, lines: Sender<Line>) {
+    thread::spawn(move || {
+        for text in BufReader::new(output).lines() {
+            let Ok(text) = text else { break };
+            if lines
+                .send(Line {
+                    text,
+                    at: Instant::now(),
+                })
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
+}
