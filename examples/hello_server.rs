@@ -34,7 +34,7 @@ use loopy::JoinHandle;
 use loopy_examples::acceptor::{self, Acceptor};
 use loopy_examples::command_line::{self, unknown};
 use loopy_examples::shutdown::{self, Stop};
-use loopy_examples::{errln, output, outln};
+use loopy_examples::{errln, outln, output};
 
 /// The answer to every line.
 const HELLO: &[u8] = b"Hello World!\n";
@@ -107,10 +107,7 @@ async fn run(options: Options) -> io::Result<()> {
         let _ = server.await;
     }
     let clients: Vec<Client> = clients.borrow_mut().drain().map(|(_, c)| c).collect();
-    outln!(
-        "{stop}: no longer accepting; closing {} client(s)",
-        clients.len()
-    );
+    outln!("{stop}; closing {} client(s)", clients.len());
     let goodbyes: Vec<_> = clients.into_iter().map(close).collect();
     for goodbye in goodbyes {
         let _ = goodbye.await;
@@ -122,7 +119,11 @@ async fn run(options: Options) -> io::Result<()> {
 /// Accepts clients and serves each in its own task, until accepting fails
 /// for good.
 #[loopy::task(name = "acceptor")]
-async fn accept_clients(mut acceptor: Acceptor, clients: Clients, idle_timeout: Duration) -> io::Error {
+async fn accept_clients(
+    mut acceptor: Acceptor,
+    clients: Clients,
+    idle_timeout: Duration,
+) -> io::Error {
     loop {
         let (stream, peer) = match acceptor.accept().await {
             Ok(accepted) => accepted,

@@ -73,7 +73,7 @@ async fn run(port: u16) -> io::Result<()> {
     let mut server = serve(Acceptor::new(listener, |line| warn!("{line}")));
     let stop = shutdown.wait(&mut server).await?;
     if !matches!(stop, Stop::AcceptorEnded(_)) {
-        info!("{stop}: stopping");
+        info!("{stop}; stopping");
     }
     // Ending `main` drops the ticker, the server and the clients' tasks
     // with the runtime.

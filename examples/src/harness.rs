@@ -3,23 +3,29 @@
 //! `cargo test -p loopy-examples` builds the examples before it runs the
 //! tests, into `target/<profile>/examples/`. A test starts one as a real
 //! process ([`Example::start`]), talks to it as a user would (TCP clients,
-//! stdin, SIGINT), and checks the lines it prints ([`Example::expect`]) and
-//! how it exits ([`Example::exit_status`]).
+//! stdin, signals, a reader that goes away early), and checks the lines it
+//! prints ([`Example::expect`]) and how it exits ([`Example::exit_status`]).
+//! A few tools look at it from outside as a test must: its CPU time
+//! ([`Example::cpu_time`]), a lower descriptor limit
+//! ([`limit_descriptors`]), its listening socket ([`Example::listener`]).
 //!
 //! Nothing here waits without a bound: every wait gives up after
 //! [`PATIENCE`] and fails the test with everything the example printed so
 //! far. An [`Example`] kills its process when dropped, so a failing test
 //! leaves nothing running.
 
+use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::net::{TcpListener, TcpStream};
+use std::os::fd::{OwnedFd, RawFd};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use rustix::process::{Pid, Signal};
+use rustix::process::{Pid, PidfdFlags, PidfdGetfdFlags, Resource, Rlimit, Signal};
 
 /// The longest any single wait lasts before the test fails.
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -45,8 +51,19 @@ pub struct Example {
 pub struct Line {
     /// The text, without its line ending.
     pub text: String,
+    /// Where the program printed it.
+    pub stream: Stream,
     /// When the harness received it.
     pub at: Instant,
+}
+
+/// One of the program's two outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
 }
 
 impl Example {
@@ -97,17 +114,48 @@ impl Example {
     /// # Panics
     ///
     /// If the process cannot be started.
-    pub fn spawn(mut command: Command, name: &str) -> Example {
+    pub fn spawn(command: Command, name: &str) -> Example {
+        Example::spawn_closing(command, name, None)
+    }
+
+    /// Starts `command` like [`Example::spawn`], but reads only the first
+    /// `lines` lines of `stream` and then closes it, as `| head -n LINES`
+    /// does: the program's next write there fails with `EPIPE`.
+    ///
+    /// # Panics
+    ///
+    /// If the process cannot be started.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use loopy_examples::{Example, Stream};
+    ///
+    /// let demos = Example::spawn_with_head(Example::command("demos"), "demos", Stream::Stdout, 1);
+    /// ```
+    pub fn spawn_with_head(command: Command, name: &str, stream: Stream, lines: usize) -> Example {
+        Example::spawn_closing(command, name, Some((stream, lines)))
+    }
+
+    /// Starts `command`, closing `head`'s stream after its number of lines.
+    fn spawn_closing(mut command: Command, name: &str, head: Option<(Stream, usize)>) -> Example {
+        let limit = |stream| match head {
+            Some((closed, lines)) if closed == stream => lines,
+            _ => usize::MAX,
+        };
+        let (stdout_limit, stderr_limit) = (limit(Stream::Stdout), limit(Stream::Stderr));
         let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stdout(output_for(stdout_limit))
+            .stderr(output_for(stderr_limit))
             .spawn()
             .unwrap_or_else(|err| panic!("cannot start {name}: {err}"));
         let (sender, lines) = mpsc::channel();
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let stderr = child.stderr.take().expect("stderr is piped");
-        forward_lines(stdout, sender.clone());
-        forward_lines(stderr, sender);
+        if let Some(stdout) = child.stdout.take() {
+            forward_lines(stdout, Stream::Stdout, stdout_limit, sender.clone());
+        }
+        if let Some(stderr) = child.stderr.take() {
+            forward_lines(stderr, Stream::Stderr, stderr_limit, sender);
+        }
         Example {
             name: name.to_string(),
             child,
@@ -165,8 +213,12 @@ impl Example {
         self.transcript.clone()
     }
 
-    /// The lines received so far, without waiting for more.
-    pub fn printed_so_far(&self) -> &[Line] {
+    /// The lines the program has printed so far (as far as the harness has
+    /// read them), without waiting for more.
+    pub fn printed_so_far(&mut self) -> &[Line] {
+        while let Ok(line) = self.lines.try_recv() {
+            self.transcript.push(line);
+        }
         &self.transcript
     }
 
@@ -176,8 +228,75 @@ impl Example {
     ///
     /// If the signal cannot be sent.
     pub fn interrupt(&self) {
-        rustix::process::kill_process(Pid::from_child(&self.child), Signal::INT)
-            .unwrap_or_else(|err| panic!("cannot send SIGINT to {}: {err}", self.name));
+        self.signal(Signal::INT);
+    }
+
+    /// Sends `signal`.
+    ///
+    /// # Panics
+    ///
+    /// If the signal cannot be sent.
+    pub fn signal(&self, signal: Signal) {
+        rustix::process::kill_process(Pid::from_child(&self.child), signal)
+            .unwrap_or_else(|err| panic!("cannot send {signal:?} to {}: {err}", self.name));
+    }
+
+    /// The CPU time the process has used so far, in user and kernel mode,
+    /// as `/proc` counts it (in clock ticks, usually of 10 ms).
+    ///
+    /// # Panics
+    ///
+    /// If `/proc` does not show the process.
+    pub fn cpu_time(&self) -> Duration {
+        let stat = fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .unwrap_or_else(|err| panic!("cannot read the stat of {}: {err}", self.name));
+        // The fields after the command's name, which is in parentheses and
+        // may hold spaces: state is field 3, utime 14 and stime 15.
+        let fields: Vec<&str> = stat[stat.rfind(')').expect("stat has a name") + 2..]
+            .split(' ')
+            .collect();
+        let ticks: u64 = fields[11].parse::<u64>().expect("utime is a number")
+            + fields[12].parse::<u64>().expect("stime is a number");
+        Duration::from_secs_f64(ticks as f64 / rustix::param::clock_ticks_per_second() as f64)
+    }
+
+    /// A duplicate of the socket the process listens on at `port`, taken
+    /// from it with `pidfd_getfd`: what the test does to it (a
+    /// `shutdown`, say) happens to the process's own listener.
+    ///
+    /// # Panics
+    ///
+    /// If the process has no such socket, or the kernel does not let the
+    /// test take it.
+    pub fn listener(&self, port: u16) -> OwnedFd {
+        let pid = Pid::from_child(&self.child);
+        let pidfd = rustix::process::pidfd_open(pid, PidfdFlags::empty())
+            .unwrap_or_else(|err| panic!("cannot open a pidfd for {}: {err}", self.name));
+        let fds = fs::read_dir(format!("/proc/{pid}/fd"))
+            .unwrap_or_else(|err| panic!("cannot list the descriptors of {}: {err}", self.name));
+        for entry in fds {
+            let Ok(fd) = entry
+                .expect("a descriptor entry")
+                .file_name()
+                .to_string_lossy()
+                .parse::<RawFd>()
+            else {
+                continue;
+            };
+            // Gone in the meantime, or not ours to take: not the listener.
+            let Ok(socket) = rustix::process::pidfd_getfd(&pidfd, fd, PidfdGetfdFlags::empty())
+            else {
+                continue;
+            };
+            let listening = rustix::net::sockopt::socket_acceptconn(&socket).unwrap_or(false);
+            let local = rustix::net::getsockname(&socket)
+                .ok()
+                .and_then(|addr| std::net::SocketAddr::try_from(addr).ok());
+            if listening && local.is_some_and(|local| local.port() == port) {
+                return socket;
+            }
+        }
+        panic!("{} has no socket listening on port {port}", self.name)
     }
 
     /// Waits for the process to exit and returns its status.
@@ -338,20 +457,68 @@ fn examples_dir() -> PathBuf {
         .join("examples")
 }
 
-/// Sends each line read from `output` to `lines`, on a thread of its own.
-fn forward_lines(output: impl Read + Send + 'static, lines: Sender<Line>) {
+/// What a program's output is connected to: a pipe to the harness, or,
+/// for a program none of whose output is read (`limit` 0), a pipe whose
+/// reading end is closed before the program starts, so that even its first
+/// write fails.
+fn output_for(limit: usize) -> Stdio {
+    if limit > 0 {
+        return Stdio::piped();
+    }
+    let (reader, writer) = rustix::pipe::pipe().expect("a pipe can be made");
+    drop(reader);
+    Stdio::from(writer)
+}
+
+/// Sends each of the first `limit` lines read from `output` to `lines`, on
+/// a thread of its own, and then closes `output`.
+fn forward_lines(
+    output: impl Read + Send + 'static,
+    stream: Stream,
+    limit: usize,
+    lines: Sender<Line>,
+) {
     thread::spawn(move || {
-        for text in BufReader::new(output).lines() {
-            let Ok(text) = text else { break };
-            if lines
-                .send(Line {
-                    text,
-                    at: Instant::now(),
-                })
-                .is_err()
-            {
+        let mut output = Some(BufReader::new(output).lines());
+        let mut taken = 0;
+        while let Some(Ok(text)) = output.as_mut().and_then(Iterator::next) {
+            taken += 1;
+            if taken == limit {
+                // Closed before the last line is handed over, so that once
+                // a test has seen it, the program's next write fails.
+                output = None;
+            }
+            let line = Line {
+                text,
+                stream,
+                at: Instant::now(),
+            };
+            if lines.send(line).is_err() {
                 break;
             }
         }
     });
+}
+
+/// Makes `command` start its process with at most `limit` file
+/// descriptors (`RLIMIT_NOFILE`), as `ulimit -n LIMIT` does in a shell.
+///
+/// # Examples
+///
+/// ```no_run
+/// let mut command = loopy_examples::Example::command("hello_server");
+/// loopy_examples::limit_descriptors(&mut command, 30);
+/// ```
+pub fn limit_descriptors(command: &mut Command, limit: u64) {
+    let limit = Rlimit {
+        current: Some(limit),
+        maximum: Some(limit),
+    };
+    let set_limit = move || rustix::process::setrlimit(Resource::Nofile, limit).map_err(Into::into);
+    // SAFETY: the closure runs in the child between fork and exec, where
+    // only async-signal-safe calls are allowed; it makes one system call,
+    // setrlimit, and neither allocates nor takes a lock.
+    unsafe {
+        command.pre_exec(set_limit);
+    }
 }

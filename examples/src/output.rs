@@ -95,6 +95,9 @@ pub fn program() -> &'static str {
             .next()
             .as_deref()
             .and_then(|path| Path::new(path).file_name())
-            .map_or_else(|| "example".to_string(), |name| name.to_string_lossy().into_owned())
+            .map_or_else(
+                || "example".to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            )
     })
 }

@@ -82,10 +82,8 @@ impl Shutdown {
             }
             if let Poll::Ready(ended) = Pin::new(&mut *acceptor).poll(cx) {
                 let err = ended.unwrap_or_else(io::Error::other);
-                let err = io::Error::new(
-                    err.kind(),
-                    format!("the server stopped accepting: {err}"),
-                );
+                let err =
+                    io::Error::new(err.kind(), format!("the server stopped accepting: {err}"));
                 return Poll::Ready(Ok(Stop::AcceptorEnded(err)));
             }
             Poll::Pending
@@ -117,11 +115,12 @@ impl Stop {
     }
 }
 
-/// What stopped the server, for its log: `Ctrl-C`, or the acceptor's error.
+/// What stopped the server, for its log: `Ctrl-C: no longer accepting`,
+/// or the acceptor's error.
 impl fmt::Display for Stop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Stop::Interrupted => f.write_str("Ctrl-C"),
+            Stop::Interrupted => f.write_str("Ctrl-C: no longer accepting"),
             Stop::AcceptorEnded(err) => err.fmt(f),
         }
     }

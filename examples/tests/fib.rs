@@ -195,3 +195,40 @@ fn naive_computation_leaves_the_heartbeat_ticking() {
         .iter()
         .any(|line| line.text.starts_with("fib(45)")));
 }
+
+#[test]
+fn inline_computation_freezes_the_heartbeat() {
+    let (mut fib, mut input) = start_fib_on_a_pipe(&["--inline"]);
+    ask(
+        &mut fib,
+        &mut input,
+        &[
+            (b"20\n", "fib(20) = 6765"),
+            (
+                b"51\n",
+                "error: fib(51) would take far too long with --inline; the largest is fib(50)",
+            ),
+        ],
+    );
+    fib.wait_for("heartbeat 1: the loop is alive");
+    // fib(42) keeps the loop itself busy for seconds, four heartbeats or
+    // more: none comes until the answer has. (One printed just before the
+    // question may still be on its way.)
+    input.write_all(b"42\n").unwrap();
+    let asked = Instant::now();
+    let answer = fib.expect("fib(42) = 267914296");
+    let ticks_meanwhile = fib
+        .printed_so_far()
+        .iter()
+        .filter(|line| line.text.contains("the loop is alive"))
+        .filter(|line| line.at > asked && line.at < answer.at)
+        .count();
+    assert!(
+        ticks_meanwhile <= 1,
+        "{ticks_meanwhile} heartbeats while the loop computed"
+    );
+    // The loop comes back to life after.
+    fib.expect("the loop is alive");
+    drop(input);
+    assert!(fib.exit_status().success());
+}

@@ -56,7 +56,7 @@ fn counts_logs_every_client_and_stops_on_ctrl_c() {
     );
 
     ticker.interrupt();
-    ticker.expect("Ctrl-C: stopping");
+    ticker.expect("Ctrl-C: no longer accepting; stopping");
     assert!(ticker.exit_status().success());
 }
 
