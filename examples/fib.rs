@@ -84,15 +84,21 @@ async fn main() -> ExitCode {
     let answered = answer_lines(method).await;
     heartbeat.cancel();
     match answered {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(err)) => {
             errln!("fib: reading stdin failed: {err}");
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            errln!("fib: {err}");
             ExitCode::FAILURE
         }
     }
 }
 
-/// Answers each line of stdin until its end.
+/// Answers each line of stdin until its end; a task of its own, so that
+/// the slow-poll warning of `--inline` can name it.
+#[loopy::task(name = "answers")]
 async fn answer_lines(method: Method) -> io::Result<()> {
     let (limit, option) = match method {
         Method::Adding => (MAX, ""),

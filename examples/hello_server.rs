@@ -10,8 +10,13 @@
 //! - disconnects a client that has been idle for 60 s (`--idle-timeout
 //!   SECS`), with a goodbye line;
 //! - loses only the one connection when a client resets it mid-line;
-//! - on Ctrl-C stops accepting, says goodbye to every client, closes the
-//!   connections and exits with status 0.
+//! - on Ctrl-C or SIGTERM stops accepting, says goodbye to every client,
+//!   closes the connections and exits with status 0;
+//! - out of file descriptors, waits for clients to leave and then accepts
+//!   again; if it can no longer accept at all, it says goodbye the same
+//!   way and exits with status 1;
+//! - on SIGQUIT (`Ctrl-\`) prints its tasks (the acceptor, a client task
+//!   per connection) with what each waits for, and carries on.
 //!
 //! Try it, with a few clients in other terminals:
 //!
@@ -55,7 +60,8 @@ Answers every line with \"Hello World!\", to many clients at once.
   --idle-timeout SECS    disconnect a client silent for SECS seconds (default 60)
   -h, --help             print this and exit
 
-Ctrl-C says goodbye to every client and exits.";
+Ctrl-C or SIGTERM says goodbye to every client and exits;
+Ctrl-\\ (SIGQUIT) prints every task to stderr and carries on.";
 
 /// Command-line settings.
 struct Options {
@@ -88,8 +94,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(options: Options) -> io::Result<()> {
-    // From here on Ctrl-C is ours to handle, not a kill.
-    let shutdown = shutdown::Shutdown::catch();
+    // From here on Ctrl-C and SIGTERM are ours to handle, not a kill.
+    let shutdown = shutdown::Shutdown::catch()?;
     let listener = acceptor::listen(options.port)?;
     outln!(
         "Listening on {} (idle timeout {} s); press Ctrl-C to stop",

@@ -6,7 +6,8 @@
 //! printed every connection and every chunk it received, to show that
 //! timers and sockets share one loop. Here everything goes through the
 //! `log` facade with a timestamp, a client that resets its connection is
-//! logged and forgotten, and Ctrl-C ends the program with status 0.
+//! logged and forgotten, Ctrl-C or SIGTERM ends the program with status 0,
+//! and SIGQUIT (`Ctrl-\`) prints its tasks and lets it carry on.
 //!
 //! Try it, and connect from other terminals:
 //!
@@ -43,7 +44,8 @@ receives, in one loop. RUST_LOG=warn hides the ticks and the traffic.
   --port N      listen on 127.0.0.1:N (default 1234)
   -h, --help    print this and exit
 
-Ctrl-C exits.";
+Ctrl-C or SIGTERM exits; Ctrl-\\ (SIGQUIT) prints every task to stderr
+and carries on.";
 
 #[loopy::main]
 async fn main() -> ExitCode {
@@ -65,8 +67,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(port: u16) -> io::Result<()> {
-    // From here on Ctrl-C is ours to handle, not a kill.
-    let shutdown = Shutdown::catch();
+    // From here on Ctrl-C and SIGTERM are ours to handle, not a kill.
+    let shutdown = Shutdown::catch()?;
     let listener = acceptor::listen(port)?;
     info!("Listening on {}", listener.local_addr()?);
     let _ticker = count();

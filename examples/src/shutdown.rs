@@ -1,5 +1,7 @@
-//! What a server's main task waits for: the user's word to stop, or the
-//! end of its acceptor.
+//! What a server's main task waits for: the word to stop (Ctrl-C, or
+//! SIGTERM from `kill` or a service manager), or the end of its acceptor;
+//! and what it does meanwhile on SIGQUIT (`Ctrl-\`): print the loop's tasks,
+//! as a JVM prints its threads, and carry on.
 //!
 //! A server spawns its accept loop as a task and then waits. Waiting only
 //! for Ctrl-C is not enough: an acceptor that ends (an error that will not
@@ -8,6 +10,11 @@
 //! [`Shutdown::wait`] watches the acceptor's `JoinHandle` beside the
 //! signals, and whichever comes first says why the server stops: a
 //! [`Stop`].
+//!
+//! A server that seems stuck can be asked what it is doing without
+//! stopping it: `kill -QUIT PID`, or `Ctrl-\` in its terminal, prints
+//! [`loopy::task::dump`] to stderr: every task, by name, with what it waits
+//! for, how often it ran and where it was spawned.
 
 use std::fmt;
 use std::future::{poll_fn, Future};
@@ -15,6 +22,7 @@ use std::io;
 use std::pin::Pin;
 use std::task::Poll;
 
+use loopy::signal::unix::{signal, Signal, SignalKind};
 use loopy::signal::CtrlC;
 use loopy::JoinHandle;
 
@@ -23,6 +31,12 @@ use loopy::JoinHandle;
 pub struct Shutdown {
     /// Ctrl-C (SIGINT).
     interrupt: CtrlC,
+    /// SIGTERM, which `kill` and service managers send; it stops the
+    /// server as well as Ctrl-C, instead of killing it mid-goodbye.
+    terminate: Signal,
+    /// SIGQUIT, which asks for a task dump; its default action would kill
+    /// the process with a core dump.
+    quit: Signal,
 }
 
 /// Why a server stops.
@@ -30,6 +44,8 @@ pub struct Shutdown {
 pub enum Stop {
     /// Ctrl-C (SIGINT).
     Interrupted,
+    /// SIGTERM.
+    Terminated,
     /// The acceptor ended: it panicked, or accepting failed in a way that
     /// will not pass. The error says so: `the server stopped accepting:
     /// Invalid argument (os error 22)`.
@@ -37,8 +53,14 @@ pub enum Stop {
 }
 
 impl Shutdown {
-    /// Catches the signals: from here on Ctrl-C no longer kills the
-    /// process but ends [`Shutdown::wait`].
+    /// Catches the signals: from here on Ctrl-C and SIGTERM no longer
+    /// kill the process but end [`Shutdown::wait`], and SIGQUIT no longer
+    /// kills it but prints a task dump while `wait` waits.
+    ///
+    /// # Errors
+    ///
+    /// If SIGTERM or SIGQUIT cannot be caught (the process is out of file
+    /// descriptors, say).
     ///
     /// # Panics
     ///
@@ -47,14 +69,17 @@ impl Shutdown {
     /// # Examples
     ///
     /// See [`Shutdown::wait`].
-    pub fn catch() -> Shutdown {
-        Shutdown {
+    pub fn catch() -> io::Result<Shutdown> {
+        Ok(Shutdown {
             interrupt: loopy::signal::ctrl_c(),
-        }
+            terminate: signal(SignalKind::terminate())?,
+            quit: signal(SignalKind::quit())?,
+        })
     }
 
-    /// Waits until the process receives Ctrl-C or `acceptor` ends, and
-    /// says which.
+    /// Waits until the process receives Ctrl-C or SIGTERM or `acceptor`
+    /// ends, and says which; prints [`loopy::task::dump`] to stderr on
+    /// every SIGQUIT meanwhile.
     ///
     /// # Errors
     ///
@@ -67,7 +92,7 @@ impl Shutdown {
     /// use loopy_examples::shutdown::{Shutdown, Stop};
     ///
     /// # loopy::block_on(async {
-    /// let shutdown = Shutdown::catch();
+    /// let shutdown = Shutdown::catch().unwrap();
     /// let mut acceptor = loopy::spawn(async { std::io::Error::other("no more") });
     /// let stop = shutdown.wait(&mut acceptor).await.unwrap();
     /// assert!(matches!(stop, Stop::AcceptorEnded(_)));
@@ -75,10 +100,28 @@ impl Shutdown {
     /// # });
     /// ```
     pub async fn wait(self, acceptor: &mut JoinHandle<io::Error>) -> io::Result<Stop> {
-        let mut interrupt = self.interrupt;
+        let Shutdown {
+            mut interrupt,
+            mut terminate,
+            mut quit,
+        } = self;
         poll_fn(|cx| {
+            // Every dump asked for, until the signal's socket has nothing
+            // more and holds the waker for the next.
+            while let Poll::Ready(caught) = quit.poll_recv(cx) {
+                match caught {
+                    Some(()) => loopy::task::dump(),
+                    None => return Poll::Ready(Err(no_longer_caught("SIGQUIT", &quit))),
+                }
+            }
             if let Poll::Ready(caught) = Pin::new(&mut interrupt).poll(cx) {
                 return Poll::Ready(caught.map(|()| Stop::Interrupted));
+            }
+            if let Poll::Ready(caught) = terminate.poll_recv(cx) {
+                return Poll::Ready(match caught {
+                    Some(()) => Ok(Stop::Terminated),
+                    None => Err(no_longer_caught("SIGTERM", &terminate)),
+                });
             }
             if let Poll::Ready(ended) = Pin::new(&mut *acceptor).poll(cx) {
                 let err = ended.unwrap_or_else(io::Error::other);
@@ -89,6 +132,15 @@ impl Shutdown {
             Poll::Pending
         })
         .await
+    }
+}
+
+/// The error for a signal that can no longer be listened for (a `recv`
+/// that returned `None`), which only a broken socket causes.
+fn no_longer_caught(name: &str, signal: &Signal) -> io::Error {
+    match signal.error() {
+        Some(err) => io::Error::new(err.kind(), format!("{name} can no longer be caught: {err}")),
+        None => io::Error::other(format!("{name} can no longer be caught")),
     }
 }
 
@@ -110,7 +162,7 @@ impl Stop {
     pub fn into_result(self) -> io::Result<()> {
         match self {
             Stop::AcceptorEnded(err) => Err(err),
-            Stop::Interrupted => Ok(()),
+            Stop::Interrupted | Stop::Terminated => Ok(()),
         }
     }
 }
@@ -121,6 +173,7 @@ impl fmt::Display for Stop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Stop::Interrupted => f.write_str("Ctrl-C: no longer accepting"),
+            Stop::Terminated => f.write_str("SIGTERM: no longer accepting"),
             Stop::AcceptorEnded(err) => err.fmt(f),
         }
     }

@@ -1,6 +1,7 @@
 //! The fib example reads stdin through the loop: an answer or an error line
 //! for every line, a heartbeat that never stops (not while waiting for
-//! input, not while `--naive` computes), status 0 at the end of input, and
+//! input, not while `--naive` computes) except when `--inline` computes on
+//! the loop itself, which loopy then warns of, status 0 at the end of input, and
 //! the shell's stdin left as it was. Stdin is tried as a pipe, a terminal,
 //! a socket, a regular file and `/dev/null`, which loopy reads in three
 //! different ways.
@@ -15,7 +16,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::{ChildStdin, Stdio};
 use std::time::Instant;
 
-use loopy_examples::Example;
+use loopy_examples::{Example, Stream};
 use rustix::process::Signal;
 use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
 
@@ -227,8 +228,39 @@ fn inline_computation_freezes_the_heartbeat() {
         ticks_meanwhile <= 1,
         "{ticks_meanwhile} heartbeats while the loop computed"
     );
+    // loopy noticed, and named the task that held the loop.
+    let warning = fib.wait_for("slow poll");
+    assert!(
+        warning
+            .text
+            .contains("slow poll: task 2 \"answers\" (spawned at examples/fib.rs:"),
+        "{warning:?}"
+    );
     // The loop comes back to life after.
     fib.expect("the loop is alive");
     drop(input);
     assert!(fib.exit_status().success());
+}
+
+/// The lines that fib, started with `args`, prints on stderr that warn of
+/// a slow poll, for one question taking a few hundred milliseconds of
+/// naive recursion (or nothing, without it).
+fn slow_poll_warnings(args: &[&str]) -> Vec<String> {
+    let (mut fib, mut input) = start_fib_on_a_pipe(args);
+    ask(&mut fib, &mut input, &[(b"39\n", "fib(39) = 63245986")]);
+    drop(input);
+    assert!(fib.exit_status().success());
+    fib.all_lines()
+        .into_iter()
+        .filter(|line| line.stream == Stream::Stderr && line.text.contains("slow poll"))
+        .map(|line| line.text)
+        .collect()
+}
+
+#[test]
+fn only_inline_computation_polls_slowly() {
+    assert_eq!(slow_poll_warnings(&[]), [] as [String; 0]);
+    assert_eq!(slow_poll_warnings(&["--naive"]), [] as [String; 0]);
+    let inline = slow_poll_warnings(&["--inline"]);
+    assert_eq!(inline.len(), 1, "{inline:#?}");
 }
