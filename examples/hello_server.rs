@@ -28,7 +28,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io;
-use std::net::{Shutdown, SocketAddr};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Duration;
@@ -38,7 +38,7 @@ use loopy::task::TaskId;
 use loopy::JoinHandle;
 use loopy_examples::acceptor::{self, Acceptor};
 use loopy_examples::command_line::{self, unknown};
-use loopy_examples::shutdown::{self, Stop};
+use loopy_examples::shutdown::{Shutdown, Stop};
 use loopy_examples::{errln, outln, output};
 
 /// The answer to every line.
@@ -74,7 +74,10 @@ struct Options {
 /// A connected client: its connection, shared with its task, so that the
 /// server can say goodbye on shutdown.
 struct Client {
+    /// The connection, which outlives the task when the server cancels it
+    /// to say goodbye.
     stream: Rc<TcpStream>,
+    /// The task serving the client, to cancel on shutdown.
     task: JoinHandle<()>,
 }
 
@@ -93,9 +96,11 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Serves until Ctrl-C or SIGTERM, or until accepting fails for good (an
+/// error), then says goodbye to every client.
 async fn run(options: Options) -> io::Result<()> {
     // From here on Ctrl-C and SIGTERM are ours to handle, not a kill.
-    let shutdown = shutdown::Shutdown::catch()?;
+    let shutdown = Shutdown::catch()?;
     let listener = acceptor::listen(options.port)?;
     outln!(
         "Listening on {} (idle timeout {} s); press Ctrl-C to stop",
@@ -199,7 +204,7 @@ async fn close(client: Client) {
     // Wait until the task has dropped its share of the connection.
     let _ = client.task.await;
     say_goodbye(&client.stream, SHUTTING_DOWN).await;
-    let _ = client.stream.shutdown(Shutdown::Both);
+    let _ = client.stream.shutdown(std::net::Shutdown::Both);
 }
 
 /// Sends `goodbye`, unless the client does not take it within

@@ -66,6 +66,8 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Ticks and serves until Ctrl-C or SIGTERM, or until accepting fails for
+/// good (an error).
 async fn run(port: u16) -> io::Result<()> {
     // From here on Ctrl-C and SIGTERM are ours to handle, not a kill.
     let shutdown = Shutdown::catch()?;

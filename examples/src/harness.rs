@@ -25,6 +25,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use rustix::io::Errno;
 use rustix::process::{Pid, PidfdFlags, PidfdGetfdFlags, Resource, Rlimit, Signal};
 
 /// The longest any single wait lasts before the test fails.
@@ -283,10 +284,14 @@ impl Example {
             else {
                 continue;
             };
-            // Gone in the meantime, or not ours to take: not the listener.
-            let Ok(socket) = rustix::process::pidfd_getfd(&pidfd, fd, PidfdGetfdFlags::empty())
-            else {
-                continue;
+            let socket = match rustix::process::pidfd_getfd(&pidfd, fd, PidfdGetfdFlags::empty()) {
+                Ok(socket) => socket,
+                Err(Errno::PERM) => panic!(
+                    "the kernel does not let the test take the descriptors of {} (pidfd_getfd)",
+                    self.name
+                ),
+                // Closed in the meantime: not the listener.
+                Err(_) => continue,
             };
             let listening = rustix::net::sockopt::socket_acceptconn(&socket).unwrap_or(false);
             let local = rustix::net::getsockname(&socket)

@@ -26,7 +26,8 @@ use loopy::signal::unix::{signal, Signal, SignalKind};
 use loopy::signal::CtrlC;
 use loopy::JoinHandle;
 
-/// The signals a server stops on, caught from the moment it is made.
+/// The signals a server stops on, and SIGQUIT, which it answers with a
+/// task dump; all caught from the moment this is made.
 #[derive(Debug)]
 pub struct Shutdown {
     /// Ctrl-C (SIGINT).
