@@ -45,8 +45,10 @@
 //!
 //! # Threads
 //!
-//! Tasks, their `JoinHandle`s, the runtime and the I/O types stay on the
-//! loop thread; wakers and `JoinError`s may go anywhere:
+//! A runtime is one loop on one thread; [`cores::run`] starts one per core,
+//! each with its own listener on a shared port, and explains why they
+//! share no queue. Tasks, their `JoinHandle`s, the runtime and the I/O
+//! types stay on the loop thread; wakers and `JoinError`s may go anywhere:
 //!
 //! ```compile_fail
 //! fn send<T: Send>(_: T) {}
@@ -71,6 +73,7 @@
 #![warn(clippy::undocumented_unsafe_blocks, unsafe_op_in_unsafe_fn)]
 
 mod blocking;
+pub mod cores;
 pub mod io;
 mod loop_local;
 pub mod net;

@@ -26,6 +26,7 @@
 //! ```
 
 mod byte_stream;
+mod reuse_port;
 mod tcp;
 mod udp;
 mod unix;

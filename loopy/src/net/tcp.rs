@@ -7,7 +7,12 @@ use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
 use super::byte_stream::{impl_futures_io, ByteStream};
+use super::reuse_port;
 use crate::io::Async;
+
+/// How many finished handshakes a listener bound by loopy lets wait for
+/// `accept` (the kernel caps it at `net.core.somaxconn`, 4096 by default).
+const LISTEN_BACKLOG: i32 = 1024;
 
 /// A TCP socket that accepts connections.
 ///
@@ -45,6 +50,49 @@ impl TcpListener {
     pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
         let listener = std::net::TcpListener::bind(addr)?;
         TcpListener::from_std(listener)
+    }
+
+    /// Binds a listener with `SO_REUSEPORT`, so that other listeners (one
+    /// per loop of [`loopy::cores`](crate::cores), say) can bind the same
+    /// port; the kernel hashes each new connection to one of them. How
+    /// evenly that spreads, and how unevenly at low connection counts, is
+    /// described in [`loopy::cores`](crate::cores#shared-ports).
+    ///
+    /// Every listener of the group must set the option: a port bound
+    /// without it (by [`bind`](TcpListener::bind), say) cannot be shared.
+    /// Port `0` picks a free port, which the other listeners then bind by
+    /// number.
+    ///
+    /// # Errors
+    ///
+    /// The OS error of the last address tried, with the address in the
+    /// message, such as `AddrInUse` when the port is held by a socket
+    /// without `SO_REUSEPORT` or by another user; `InvalidInput` if `addr`
+    /// resolves to no address.
+    ///
+    /// # Panics
+    ///
+    /// Outside a running loopy runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use loopy::net::TcpListener;
+    ///
+    /// loopy::block_on(async {
+    ///     let first = TcpListener::bind_reuse_port("127.0.0.1:0")?;
+    ///     let second = TcpListener::bind_reuse_port(first.local_addr()?)?;
+    ///     assert_eq!(first.local_addr()?, second.local_addr()?);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn bind_reuse_port(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+        let socket = reuse_port::bind(addr, SocketType::STREAM, "TcpListener::bind_reuse_port")?;
+        rustix::net::listen(&socket, LISTEN_BACKLOG)?;
+        Ok(TcpListener {
+            io: Async::new_nonblocking(std::net::TcpListener::from(socket))?,
+        })
     }
 
     /// Wraps a listener made with the standard library, putting it in

@@ -4,6 +4,9 @@ use std::fmt;
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 
+use rustix::net::SocketType;
+
+use super::reuse_port;
 use crate::io::Async;
 
 /// A UDP socket.
@@ -44,6 +47,45 @@ impl UdpSocket {
     /// Outside a running loopy runtime.
     pub fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
         UdpSocket::from_std(std::net::UdpSocket::bind(addr)?)
+    }
+
+    /// Binds a socket with `SO_REUSEPORT`, so that other sockets (one per
+    /// loop of [`loopy::cores`](crate::cores), say) can bind the same port;
+    /// the kernel hashes each datagram's source and destination to one of
+    /// them, so all datagrams of one peer reach the same socket. See
+    /// [`loopy::cores`](crate::cores#shared-ports) for how evenly that
+    /// spreads.
+    ///
+    /// Every socket of the group must set the option.
+    ///
+    /// # Errors
+    ///
+    /// The OS error of the last address tried, with the address in the
+    /// message, such as `AddrInUse`; `InvalidInput` if `addr` resolves to
+    /// no address.
+    ///
+    /// # Panics
+    ///
+    /// Outside a running loopy runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use loopy::net::UdpSocket;
+    ///
+    /// loopy::block_on(async {
+    ///     let first = UdpSocket::bind_reuse_port("127.0.0.1:0")?;
+    ///     let second = UdpSocket::bind_reuse_port(first.local_addr()?)?;
+    ///     assert_eq!(first.local_addr()?, second.local_addr()?);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn bind_reuse_port(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
+        let socket = reuse_port::bind(addr, SocketType::DGRAM, "UdpSocket::bind_reuse_port")?;
+        Ok(UdpSocket {
+            io: Async::new_nonblocking(std::net::UdpSocket::from(socket))?,
+        })
     }
 
     /// Wraps a socket made with the standard library, putting it in
