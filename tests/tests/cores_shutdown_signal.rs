@@ -1,19 +1,22 @@
-//! Ctrl-C stops every loop of `loopy::cores::run`: each loop awaits its own
-//! `ctrl_c()`, the one SIGINT resolves them all, `run` returns once all
-//! have finished, and the process exits with status 0.
+//! Ctrl-C (SIGINT) and SIGTERM stop every loop of `loopy::cores::run`:
+//! each loop awaits its own `ctrl_c()` or `signal(SignalKind::terminate())`,
+//! the one signal reaches them all, `run` returns once all have finished,
+//! and the process exits with status 0.
 //!
 //! The signal goes to a child process, so that it cannot reach the other
-//! tests: the test binary runs itself again with `CHILD` set, and in that
-//! process the test plays the server instead.
+//! tests: the test binary runs itself again with `CHILD` set to the test's
+//! name, and in that process the test plays the server instead.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use loopy::signal::unix::{signal, SignalKind};
 use rustix::process::{kill_process, Pid, Signal};
 
-/// Set in the child's environment: run the loops, not the test.
+/// Set in the child's environment to the test's name: run the loops, not
+/// the test.
 const CHILD: &str = "LOOPY_TESTS_CORES_CTRL_C_CHILD";
 
 const LOOPS: usize = 4;
@@ -23,15 +26,35 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 #[test]
 fn ctrl_c_ends_every_loop_and_the_process_exits_0() {
-    if std::env::var_os(CHILD).is_some() {
-        serve_until_ctrl_c();
-        return;
+    const TEST: &str = "ctrl_c_ends_every_loop_and_the_process_exits_0";
+    if std::env::var(CHILD).as_deref() == Ok(TEST) {
+        serve_until(|| async { loopy::signal::ctrl_c().await.unwrap() });
+    } else {
+        signal_the_child(TEST, Signal::INT);
     }
+}
+
+#[test]
+fn sigterm_ends_every_loop_and_the_process_exits_0() {
+    const TEST: &str = "sigterm_ends_every_loop_and_the_process_exits_0";
+    if std::env::var(CHILD).as_deref() == Ok(TEST) {
+        serve_until(|| async {
+            let mut terminate = signal(SignalKind::terminate()).unwrap();
+            terminate.recv().await.unwrap();
+        });
+    } else {
+        signal_the_child(TEST, Signal::TERM);
+    }
+}
+
+/// The parent's part: runs the test `test` in a child process, waits
+/// until all its loops listen, sends `signal`, and checks that every loop
+/// stopped and the child exited with status 0.
+fn signal_the_child(test: &str, signal: Signal) {
     let mut child = KillOnDrop(
         Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "ctrl_c_ends_every_loop_and_the_process_exits_0"])
-            .args(["--nocapture", "--test-threads=1"])
-            .env(CHILD, "1")
+            .args(["--exact", test, "--nocapture", "--test-threads=1"])
+            .env(CHILD, test)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap(),
@@ -52,10 +75,10 @@ fn ctrl_c_ends_every_loop_and_the_process_exits_0() {
         seen.sort();
         seen
     };
-    // Every loop waits for Ctrl-C before the signal is sent.
+    // Every loop listens for the signal before it is sent.
     assert_eq!(wait_for("ready "), [0, 1, 2, 3]);
 
-    kill_process(Pid::from_child(&child.0), Signal::INT).unwrap();
+    kill_process(Pid::from_child(&child.0), signal).unwrap();
 
     assert_eq!(wait_for("stopped "), [0, 1, 2, 3]);
     let status = wait_with_patience(&mut child.0);
@@ -73,14 +96,23 @@ impl Drop for KillOnDrop {
     }
 }
 
-/// The child's part: four loops that each wait for Ctrl-C.
-fn serve_until_ctrl_c() {
-    let stopped = loopy::cores::run(LOOPS, |index| async move {
-        let interrupted = loopy::signal::ctrl_c();
-        println!("ready {index}");
-        interrupted.await.unwrap();
-        println!("stopped {index}");
-        index
+/// The child's part: four loops that each wait for the signal, with the
+/// listener `listen` makes.
+fn serve_until<F, Fut>(listen: F)
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    let stopped = loopy::cores::run(LOOPS, move |index| {
+        let signalled = loopy::spawn(listen());
+        async move {
+            // Let the listener task install its handler first.
+            loopy::yield_now().await;
+            println!("ready {index}");
+            signalled.await.unwrap();
+            println!("stopped {index}");
+            index
+        }
     });
     assert_eq!(stopped, [0, 1, 2, 3]);
 }
