@@ -170,3 +170,20 @@ fn a_server_goes_on_accepting_after_a_client_resets() {
         })
     });
 }
+
+#[test]
+fn a_unix_stream_whose_peer_is_gone_is_a_broken_pipe_not_sigpipe() {
+    within(LIMIT, || {
+        no_descriptor_leaks(|| {
+            sigpipe_kills();
+            loopy::block_on(async {
+                let (ours, theirs) = loopy::net::UnixStream::pair().unwrap();
+                drop(theirs);
+                let error = ours.send(b"anyone?").await.unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::BrokenPipe, "{error}");
+                let error = ours.send_all(b"still?").await.unwrap_err();
+                assert_eq!(error.kind(), ErrorKind::BrokenPipe, "{error}");
+            })
+        })
+    });
+}

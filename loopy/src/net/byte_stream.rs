@@ -14,6 +14,7 @@ use std::os::fd::AsFd;
 use std::task::{Context, Poll};
 
 use rustix::io::Errno;
+use rustix::net::SendFlags;
 
 use crate::io::Async;
 
@@ -140,9 +141,15 @@ where
         received
     }
 
-    /// The poll form of `send`.
+    /// The poll form of `send`. Always `send(2)` with `MSG_NOSIGNAL`, so
+    /// that a peer that is gone is a `BrokenPipe` error and never a
+    /// `SIGPIPE` (which kills a process that has not ignored it). The
+    /// standard library's `write` does that for TCP, but for Unix streams
+    /// only in recent versions: not in Rust 1.82, which loopy supports.
     pub(crate) fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_write_with(cx, |mut socket| socket.write(buf))
+        self.io.poll_write_with(cx, |socket| {
+            Ok(rustix::net::send(socket, buf, SendFlags::NOSIGNAL)?)
+        })
     }
 }
 
