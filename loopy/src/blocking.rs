@@ -24,6 +24,7 @@ use std::thread;
 use std::time::Duration;
 
 use crate::loop_local::{self, Filled, LoopLocal};
+use crate::task::instrument::Kind;
 use crate::task::tasks::Tasks;
 use crate::task::JoinHandle;
 use crate::unwind::lock;
@@ -80,7 +81,12 @@ where
     let location = Location::caller();
     let tasks = Tasks::current(WHAT);
     let started = loop_local::expect(&CURRENT, WHAT).submit(job);
-    tasks.spawn(BlockingResult { result, started }, None, location)
+    tasks.spawn(
+        BlockingResult { result, started },
+        None,
+        location,
+        Kind::Blocking,
+    )
 }
 
 /// A job for the pool: `f` wrapped to deliver its result.

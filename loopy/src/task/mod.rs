@@ -10,10 +10,12 @@
 //! allocates and polls it, `run_queue.rs` holds it while it is ready,
 //! `state.rs` names its state bits, `waker.rs` queues it again when it is
 //! woken, `join.rs` hands its result over, `registry.rs` remembers it so
-//! the runtime can list it and drop it at shutdown, and `info.rs` says
-//! what the loop knows about it.
+//! the runtime can list it and drop it at shutdown, `info.rs` says
+//! what the loop knows about it, and `instrument.rs` shows it to
+//! tokio-console (the `tracing` feature).
 
 pub(crate) mod info;
+pub(crate) mod instrument;
 mod join;
 pub(crate) mod raw;
 pub(crate) mod registry;
@@ -30,6 +32,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 pub use info::{TaskInfo, TaskState, WaitingOn};
+use instrument::Kind;
 pub use join::{JoinError, JoinHandle};
 use tasks::Tasks;
 
@@ -94,7 +97,7 @@ where
     F::Output: 'static,
 {
     let location = Location::caller();
-    Tasks::current("loopy::spawn").spawn(future, None, location)
+    Tasks::current("loopy::spawn").spawn(future, None, location, Kind::Task)
 }
 
 /// Cancels the task behind `handle`; the same as [`JoinHandle::cancel`].
@@ -154,7 +157,8 @@ impl Builder {
         F::Output: 'static,
     {
         let location = Location::caller();
-        Tasks::current("loopy::task::Builder::spawn").spawn(future, self.name, location)
+        let tasks = Tasks::current("loopy::task::Builder::spawn");
+        tasks.spawn(future, self.name, location, Kind::Task)
     }
 }
 

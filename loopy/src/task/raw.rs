@@ -33,6 +33,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use super::info::TaskStats;
+use super::instrument::TaskSpan;
 use super::join::{panic_message, Failure, JoinError};
 use super::run_queue::{self, Remote};
 use super::state::{CANCELLED, COMPLETE, HANDLE, MAX_REFS, REF_ONE, SCHEDULED};
@@ -60,6 +61,9 @@ pub(crate) struct Header {
     /// Where it was spawned, its polls and what it waits on, for the task
     /// list. Loop thread only.
     pub(crate) stats: TaskStats,
+    /// The task's span for tokio-console, entered for each poll; zero-sized
+    /// without the `tracing` feature (see `instrument.rs`).
+    pub(crate) span: TaskSpan,
 }
 
 /// Operations that need the concrete future type, erased behind a pointer.
@@ -132,6 +136,7 @@ impl TaskRef {
         id: TaskId,
         remote: Arc<Remote>,
         stats: TaskStats,
+        span: TaskSpan,
     ) -> NewTask
     where
         F: Future + 'static,
@@ -145,6 +150,7 @@ impl TaskRef {
                 registry_slot: Cell::new(0),
                 awaiter: Cell::new(None),
                 stats,
+                span,
             },
             stage: UnsafeCell::new(Stage::Running(future)),
         });
@@ -186,9 +192,15 @@ impl TaskRef {
         if prev & COMPLETE != 0 {
             return Ran::Stale;
         }
-        // SAFETY: we are on the loop thread, the only one that touches the
-        // stage, and the task is not complete, so its stage is `Running`.
-        let ran = unsafe { (header.vtable.run)(self.ptr, prev & CANCELLED != 0) };
+        let ran = {
+            // The span is entered for the poll (or the drop) and exited
+            // before `complete` closes it.
+            let _polling = header.span.enter();
+            // SAFETY: we are on the loop thread, the only one that touches
+            // the stage, and the task is not complete, so its stage is
+            // `Running`.
+            unsafe { (header.vtable.run)(self.ptr, prev & CANCELLED != 0) }
+        };
         if !matches!(ran, Ran::Unfinished | Ran::Stale) {
             self.complete();
         }
@@ -199,6 +211,7 @@ impl TaskRef {
     /// result nobody can take.
     fn complete(&self) {
         let header = self.header();
+        header.span.close();
         let prev = header.state.fetch_or(COMPLETE, Ordering::AcqRel);
         if prev & HANDLE != 0 {
             if let Some(awaiter) = header.awaiter.take() {

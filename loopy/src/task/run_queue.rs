@@ -302,6 +302,7 @@ impl Wake for Remote {
 mod tests {
     use super::*;
     use crate::task::info::TaskStats;
+    use crate::task::instrument::{Kind, TaskSpan};
     use crate::task::raw::NewTask;
     use crate::task::TaskId;
     use crate::trace::TraceLevel;
@@ -315,11 +316,13 @@ mod tests {
     fn queue_with(count: usize) -> (RunQueue, NewTask) {
         let poller = Arc::new(Poller::new().unwrap());
         let remote = Arc::new(Remote::new(poller));
+        let location = test_location();
         let task = TaskRef::allocate(
             async {},
             TaskId(1),
             Arc::clone(&remote),
-            TaskStats::new(test_location(), std::time::Instant::now()),
+            TaskStats::new(location, std::time::Instant::now()),
+            TaskSpan::new(TaskId(1), None, location, Kind::Task),
         );
         let trace = Rc::new(Trace::new(TraceLevel::Off, std::time::Instant::now()));
         let queue = RunQueue::new(remote, &trace);

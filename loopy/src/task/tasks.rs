@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::info::{TaskInfo, TaskState, TaskStats};
+use super::instrument::{Kind, TaskSpan};
 use super::raw::{NewTask, TaskRef};
 use super::registry::TaskRegistry;
 use super::run_queue::{Remote, RunQueue};
@@ -88,12 +89,13 @@ impl Tasks {
         Some((entered, queue))
     }
 
-    /// Spawns a task, made at `location`.
+    /// Spawns a task of the given kind, made at `location`.
     pub(crate) fn spawn<F>(
         &self,
         future: F,
         name: Option<Box<str>>,
         location: &'static Location<'static>,
+        kind: Kind,
     ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -102,11 +104,13 @@ impl Tasks {
         let id = TaskId(self.next_id.get());
         self.next_id.set(id.0 + 1);
         let stats = TaskStats::new(location, self.clock.get());
+        let span = TaskSpan::new(id, name.as_deref(), location, kind);
+        let remote = Arc::clone(&self.run_queue.remote);
         let NewTask {
             registry,
             queued,
             handle,
-        } = TaskRef::allocate(future, id, Arc::clone(&self.run_queue.remote), stats);
+        } = TaskRef::allocate(future, id, remote, stats, span);
         if self.trace.events() {
             self.trace.spawned(id.0, name.as_deref(), location);
         }

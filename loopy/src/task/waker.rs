@@ -3,13 +3,16 @@
 //! Cloning a waker takes a reference to the task, dropping it releases one,
 //! and waking it sets the task's `SCHEDULED` bit and, if the bit was clear,
 //! hands a reference to the run queue. A second wake of a task that is
-//! already queued stops at the bit and costs one atomic operation.
+//! already queued stops at the bit and costs one atomic operation. Each
+//! operation tells tokio-console about itself when the `tracing` feature
+//! is on (see `instrument.rs`).
 
 use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 use std::sync::atomic::Ordering;
 use std::task::{RawWaker, RawWakerVTable, Waker};
 
+use super::instrument::WakerOp;
 use super::raw::{Header, TaskRef};
 use super::run_queue;
 use super::state::{COMPLETE, SCHEDULED};
@@ -55,7 +58,9 @@ fn mark_scheduled(task: &TaskRef) -> bool {
 /// it points to a task header that the waker keeps alive.
 unsafe fn clone(ptr: *const ()) -> RawWaker {
     // SAFETY: see the function's contract; the waker keeps the header alive.
-    unsafe { (*ptr.cast::<Header>()).add_ref() };
+    let header = unsafe { &*ptr.cast::<Header>() };
+    header.add_ref();
+    header.span.waker(WakerOp::Clone);
     RawWaker::new(ptr, &VTABLE)
 }
 
@@ -65,6 +70,7 @@ unsafe fn clone(ptr: *const ()) -> RawWaker {
 unsafe fn wake(ptr: *const ()) {
     // SAFETY: the waker's reference moves into the `TaskRef`.
     let task = unsafe { TaskRef::from_raw(NonNull::new_unchecked(ptr.cast_mut().cast())) };
+    task.header().span.waker(WakerOp::Wake);
     schedule(task);
 }
 
@@ -77,6 +83,7 @@ unsafe fn wake_by_ref(ptr: *const ()) {
     let task = ManuallyDrop::new(unsafe {
         TaskRef::from_raw(NonNull::new_unchecked(ptr.cast_mut().cast()))
     });
+    task.header().span.waker(WakerOp::WakeByRef);
     schedule_by_ref(&task);
 }
 
@@ -84,6 +91,8 @@ unsafe fn wake_by_ref(ptr: *const ()) {
 ///
 /// As for [`wake`].
 unsafe fn drop_waker(ptr: *const ()) {
-    // SAFETY: the waker owns one reference, released here, once.
-    unsafe { Header::release(NonNull::new_unchecked(ptr.cast_mut().cast())) }
+    // SAFETY: the waker owns one reference, released here, once (dropping
+    // the `TaskRef` releases it).
+    let task = unsafe { TaskRef::from_raw(NonNull::new_unchecked(ptr.cast_mut().cast())) };
+    task.header().span.waker(WakerOp::Drop);
 }
