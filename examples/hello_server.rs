@@ -1,5 +1,6 @@
 //! A TCP server that answers every line with `Hello World!`, to many
-//! clients at once, on one thread.
+//! clients at once, on one thread (or one loop per thread with
+//! `--threads N`).
 //!
 //! Descends from the "hello world" socket server of the Python event loops
 //! loopy grew from. The original had no error handling, no timeouts and no
@@ -16,12 +17,16 @@
 //!   again; if it can no longer accept at all, it says goodbye the same
 //!   way and exits with status 1;
 //! - on SIGQUIT (`Ctrl-\`) prints its tasks (the acceptor, a client task
-//!   per connection) with what each waits for, and carries on.
+//!   per connection) with what each waits for, and carries on;
+//! - with `--threads N`, runs N independent loops (`loopy::cores::run`),
+//!   each with its own listener on the shared port (`SO_REUSEPORT`), its
+//!   own clients and its own signal handling: a signal stops every loop,
+//!   and the process exits once all have said their goodbyes.
 //!
 //! Try it, with a few clients in other terminals:
 //!
 //! ```text
-//! cargo run --example hello_server -- --port 8000 --idle-timeout 60
+//! cargo run --example hello_server -- --port 8000 --idle-timeout 60 --threads 2
 //! nc 127.0.0.1 8000
 //! ```
 
@@ -52,23 +57,27 @@ const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// What `--help` prints.
 const USAGE: &str = "\
-usage: hello_server [--port N] [--idle-timeout SECS]
+usage: hello_server [--port N] [--idle-timeout SECS] [--threads N]
 
 Answers every line with \"Hello World!\", to many clients at once.
 
   --port N               listen on 127.0.0.1:N (default 8000)
   --idle-timeout SECS    disconnect a client silent for SECS seconds (default 60)
+  --threads N            run N loops, one per thread, sharing the port (default 1)
   -h, --help             print this and exit
 
 Ctrl-C or SIGTERM says goodbye to every client and exits;
 Ctrl-\\ (SIGQUIT) prints every task to stderr and carries on.";
 
-/// Command-line settings.
+/// Command-line settings, which every loop gets a copy of.
+#[derive(Clone)]
 struct Options {
     /// The port to listen on, on 127.0.0.1.
     port: u16,
     /// How long a client may stay silent before it is disconnected.
     idle_timeout: Duration,
+    /// How many loops to run, each on its own thread.
+    threads: usize,
 }
 
 /// A connected client: its connection, shared with its task, so that the
@@ -84,16 +93,16 @@ struct Client {
 /// The clients connected now, by the id of the task serving each.
 type Clients = Rc<RefCell<HashMap<TaskId, Client>>>;
 
-#[loopy::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let options = Options::parse();
-    match run(options).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            errln!("hello_server: {err}");
-            ExitCode::FAILURE
-        }
+    // One loop per thread; each serves the clients the kernel gives it.
+    let results = loopy::cores::run(options.threads, move |_| run(options.clone()));
+    let mut status = ExitCode::SUCCESS;
+    for err in results.into_iter().filter_map(Result::err) {
+        errln!("hello_server: {err}");
+        status = ExitCode::FAILURE;
     }
+    status
 }
 
 /// Serves until Ctrl-C or SIGTERM, or until accepting fails for good (an
@@ -101,9 +110,15 @@ async fn main() -> ExitCode {
 async fn run(options: Options) -> io::Result<()> {
     // From here on Ctrl-C and SIGTERM are ours to handle, not a kill.
     let shutdown = Shutdown::catch()?;
-    let listener = acceptor::listen(options.port)?;
+    let (listener, which_loop) = if options.threads == 1 {
+        (acceptor::listen(options.port)?, String::new())
+    } else {
+        let loop_index = loopy::cores::index();
+        let which_loop = format!("loop {loop_index} of {}, ", options.threads);
+        (acceptor::listen_shared(options.port)?, which_loop)
+    };
     outln!(
-        "Listening on {} (idle timeout {} s); press Ctrl-C to stop",
+        "Listening on {} ({which_loop}idle timeout {} s); press Ctrl-C to stop",
         listener.local_addr()?,
         options.idle_timeout.as_secs()
     );
@@ -214,20 +229,31 @@ async fn say_goodbye(stream: &TcpStream, goodbye: &[u8]) {
 }
 
 impl Options {
-    /// Reads `--port N` and `--idle-timeout SECS`.
+    /// Reads `--port N`, `--idle-timeout SECS` and `--threads N`.
     fn parse() -> Options {
         let defaults = Options {
             port: 8000,
             idle_timeout: Duration::from_secs(60),
+            threads: 1,
         };
         command_line::parse(USAGE, defaults, |options, arg, args| {
             match arg {
                 "--port" => options.port = args.value(arg, "a port number")?,
+                "--threads" => {
+                    options.threads = args.value(arg, "a number of threads")?;
+                    if options.threads == 0 {
+                        return Err("--threads: 0 threads would serve nobody".into());
+                    }
+                }
                 "--idle-timeout" => {
                     let secs = args.value(arg, "a number of seconds")?;
                     options.idle_timeout = Duration::from_secs(secs);
                 }
                 _ => return Err(unknown(arg)),
+            }
+            if options.port == 0 && options.threads > 1 {
+                // Each loop would bind a free port of its own.
+                return Err("--port 0 cannot be shared by --threads; choose a port".into());
             }
             Ok(())
         })

@@ -47,8 +47,39 @@ pub const BACKOFF: Duration = Duration::from_millis(100);
 /// # });
 /// ```
 pub fn listen(port: u16) -> io::Result<TcpListener> {
+    listen_with(port, TcpListener::bind)
+}
+
+/// A listener on 127.0.0.1:`port` that other listeners may share
+/// (`SO_REUSEPORT`): one per loop of a server run with `--threads N`; the
+/// kernel spreads the connections over them.
+///
+/// # Errors
+///
+/// As [`listen`]; the port is taken only if a listener without
+/// `SO_REUSEPORT` holds it.
+///
+/// # Examples
+///
+/// ```
+/// # loopy::block_on(async {
+/// let first = loopy_examples::acceptor::listen_shared(0).unwrap();
+/// let port = first.local_addr().unwrap().port();
+/// let second = loopy_examples::acceptor::listen_shared(port).unwrap();
+/// assert_eq!(second.local_addr().unwrap().port(), port);
+/// # });
+/// ```
+pub fn listen_shared(port: u16) -> io::Result<TcpListener> {
+    listen_with(port, TcpListener::bind_reuse_port)
+}
+
+/// Binds 127.0.0.1:`port` with `bind`, saying which address failed.
+fn listen_with(
+    port: u16,
+    bind: impl FnOnce(SocketAddr) -> io::Result<TcpListener>,
+) -> io::Result<TcpListener> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    TcpListener::bind(addr).map_err(|err| {
+    bind(addr).map_err(|err| {
         io::Error::new(
             err.kind(),
             format!("cannot listen on {addr}: {err}; choose another with --port"),

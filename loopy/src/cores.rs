@@ -126,7 +126,7 @@ mod group;
 
 use std::cell::Cell;
 use std::future::Future;
-use std::panic::{self, AssertUnwindSafe};
+use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::Arc;
 use std::thread;
 
@@ -178,6 +178,7 @@ pub fn index() -> usize {
 /// });
 /// assert_eq!(squares, [0, 1, 4, 9]);
 /// ```
+#[track_caller]
 pub fn run<F, Fut, T>(n: usize, make: F) -> Vec<T>
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
@@ -244,6 +245,7 @@ impl Builder {
     /// As [`run`]; also if pinning was asked for and the CPUs the process
     /// may use cannot be read (or the platform is not Linux), or a loop
     /// cannot be pinned (that loop panics, and the others are stopped).
+    #[track_caller]
     pub fn run<F, Fut, T>(self, n: usize, make: F) -> Vec<T>
     where
         F: Fn(usize) -> Fut + Send + Sync + 'static,
@@ -268,6 +270,8 @@ impl Builder {
                 })
                 .into()
         });
+        // Task lists and dumps show each loop's future as made here.
+        let location = Location::caller();
         let group = Arc::new(LoopGroup::new(n));
         let make = Arc::new(make);
         let mut threads = Vec::with_capacity(n);
@@ -277,7 +281,7 @@ impl Builder {
                 (Arc::clone(&group), Arc::clone(&make), self.runtime.clone());
             let spawned = thread::Builder::new()
                 .name(format!("loopy-core-{index}"))
-                .spawn(move || run_loop(index, cpu, &runtime, &shared, &*make));
+                .spawn(move || run_loop(index, cpu, &runtime, &shared, &*make, location));
             match spawned {
                 Ok(thread) => threads.push(thread),
                 Err(err) => {
@@ -320,6 +324,7 @@ fn run_loop<F, Fut, T>(
     runtime: &runtime::Builder,
     group: &Arc<LoopGroup>,
     make: &F,
+    location: &'static Location<'static>,
 ) -> Option<T>
 where
     F: Fn(usize) -> Fut,
@@ -338,7 +343,8 @@ where
         // The runtime is dropped at the end of this closure, so the tasks
         // the future left behind are dropped on this thread too.
         // `make` runs inside the loop, so it may already spawn or bind.
-        runtime.block_on(group.until_stopped(index, async { make(index).await }))
+        let future = group.until_stopped(index, async { make(index).await });
+        runtime.block_on_at(future, location)
     }));
     ran.unwrap_or_else(|payload| {
         group.fail(payload);

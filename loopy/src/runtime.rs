@@ -331,6 +331,18 @@ impl Runtime {
     /// [`spawn`](crate::spawn) instead.
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.block_on_at(future, Location::caller())
+    }
+
+    /// [`block_on`](Runtime::block_on), with where the future comes from
+    /// (the dump's "spawned at") given: `cores::run` passes its caller's,
+    /// since its loops call this from threads of their own.
+    #[track_caller]
+    pub(crate) fn block_on_at<F: Future>(
+        &self,
+        future: F,
+        location: &'static Location<'static>,
+    ) -> F::Output {
         let Some(_entered) = self.core.enter() else {
             panic!(
                 "loopy::block_on called while a loopy runtime is already running on this \
@@ -339,7 +351,7 @@ impl Runtime {
             );
         };
         let core = &*self.core;
-        core.tasks.main.location.set(Location::caller());
+        core.tasks.main.location.set(location);
         let mut future = pin!(future);
         let mut cx = Context::from_waker(&core.main_waker);
         let mut output = None;

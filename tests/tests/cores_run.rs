@@ -47,3 +47,19 @@ fn index_is_zero_outside_run() {
     assert_eq!(cores::index(), 0);
     assert_eq!(loopy::block_on(async { cores::index() }), 0);
 }
+
+#[test]
+fn task_lists_show_each_loops_future_as_made_where_run_was_called() {
+    let line = line!() + 2;
+    let locations = within(Duration::from_secs(20), move || {
+        cores::run(2, |_| async {
+            let main = loopy::task::list()
+                .into_iter()
+                .find(|task| task.is_block_on())
+                .unwrap();
+            (main.location().file().to_owned(), main.location().line())
+        })
+    });
+    let here = (file!().to_owned(), line);
+    assert_eq!(locations, [here.clone(), here]);
+}
