@@ -154,6 +154,8 @@ pub(crate) struct Core {
     turns: Cell<u64>,
     /// What the loop says about itself on stderr.
     trace: Rc<Trace>,
+    /// Whether the trace tells every event (a copy, checked on every poll).
+    trace_events: bool,
     /// Notices polls that run too long; `None` when turned off.
     slow_poll: Option<SlowPollWatch>,
     /// Spawned tasks that panicked, and the first one's message: a test
@@ -294,6 +296,7 @@ impl Builder {
             polls_since_io: Cell::new(0),
             event_interval: self.event_interval,
             turns: Cell::new(0),
+            trace_events: trace.events(),
             trace,
             slow_poll: SlowPollWatch::new(self.slow_poll),
             panics: RefCell::new(TaskPanics::default()),
@@ -415,7 +418,7 @@ impl Core {
     fn turn(&self, poll_main: &mut dyn FnMut() -> bool) -> bool {
         let turn = self.turns.get() + 1;
         self.turns.set(turn);
-        let events = self.trace.events();
+        let events = self.trace_events;
         if events {
             self.trace.line(format_args!("turn {turn}"));
         }
@@ -452,7 +455,7 @@ impl Core {
         let mut fired = 0;
         if self.timers.armed() > 0 || self.reactor.next_expiry().is_some() {
             let now = Instant::now();
-            self.tasks.clock.set(now);
+            self.tasks.clock.set(wait::nanos(now));
             fired = self.timers.fire_due(now, |fired| {
                 if events {
                     let s = if fired == 1 { "" } else { "s" };
@@ -497,8 +500,15 @@ impl Core {
     /// Waits on the poller and wakes the tasks of the sources that became
     /// ready; returns how long it took and how many events came.
     fn wait(&self, timeout: Option<Duration>) -> (Duration, usize) {
-        let start = Instant::now();
-        let events = self.reactor.wait(timeout).unwrap_or_else(|err| {
+        let start = self.trace.turns().then(Instant::now);
+        if let Some(watch) = &self.slow_poll {
+            watch.asleep(true);
+        }
+        let events = self.reactor.wait(timeout);
+        if let Some(watch) = &self.slow_poll {
+            watch.asleep(false);
+        }
+        let events = events.unwrap_or_else(|err| {
             // epoll_wait fails only on a bad descriptor or argument, which
             // would be a bug in loopy or polling; no task could make
             // progress after it.
@@ -507,8 +517,8 @@ impl Core {
         // The clock read that keeps the loop's coarse clock (task ages)
         // within a wait of the truth.
         let now = Instant::now();
-        self.tasks.clock.set(now);
-        let slept = now - start;
+        self.tasks.clock.set(wait::nanos(now));
+        let slept = start.map_or(Duration::ZERO, |start| now - start);
         if self.trace.events() {
             let asked = match timeout {
                 None => "no timeout".to_owned(),
@@ -528,20 +538,23 @@ impl Core {
     /// `stats`: what the poll parked its waker on, its length when polls are
     /// timed, and a warning if it held the loop too long.
     fn poll<R>(&self, stats: &TaskStats, id: TaskId, poll: impl FnOnce() -> R) -> R {
-        self.tasks.current.set(id);
-        wait::clear();
-        if self.trace.events() {
+        let tasks = &*self.tasks;
+        tasks.current.set(id);
+        if self.trace_events {
             trace::set_current(id.0);
         }
         if let Some(watch) = &self.slow_poll {
             watch.poll_started();
         }
-        let start = self.tasks.timing.then(Instant::now);
+        let start = tasks.timing.then(Instant::now);
         let out = poll();
         let took = start.map(|start| start.elapsed());
         let slow = self.slow_poll.as_ref().and_then(SlowPollWatch::poll_ended);
-        stats.polled(wait::take(), took);
-        self.tasks.current.set(TaskId::MAIN);
+        stats.polled(wait::take());
+        tasks.current.set(TaskId::MAIN);
+        if let Some(took) = took {
+            tasks.add_busy(id, took);
+        }
         if let Some(slow) = slow {
             self.warn_slow(id, stats, took, slow);
         }
@@ -552,27 +565,28 @@ impl Core {
     fn run(&self, task: TaskRef) {
         self.reactor.refill_budget();
         let header = task.header();
-        let ran = match task.is_complete() {
-            // A stale entry of a task that finished: nothing to poll.
-            true => Ran::Stale,
-            false => self.poll(&header.stats, header.id, || task.run()),
-        };
-        if self.trace.events() {
+        // (A stale entry of a task that finished counts as a poll in its
+        // record, which nobody reads any more.)
+        let ran = self.poll(&header.stats, header.id, || task.run());
+        if self.trace_events {
             self.trace_task(&task, &ran);
         }
-        match &ran {
-            Ran::Unfinished | Ran::Stale => return,
-            Ran::Panicked(message) if !task.has_handle() => {
+        if matches!(ran, Ran::Unfinished | Ran::Stale) {
+            return;
+        }
+        if let Ran::Panicked(message) = &ran {
+            if !task.has_handle() {
                 self.warn_unjoined_panic(&task, message.as_deref());
             }
-            _ => {}
         }
         self.record(header.id, &ran);
         self.tasks.registry.borrow_mut().remove(&task);
-        self.trace.forget(header.id.0);
+        self.tasks.finished(header.id);
     }
 
     /// Says in the trace how a task's poll ended.
+    #[cold]
+    #[inline(never)]
     fn trace_task(&self, task: &TaskRef, ran: &Ran) {
         let label = self.trace.task(task.header().id.0);
         match ran {
@@ -599,6 +613,8 @@ impl Core {
     }
 
     /// Says in the trace how a poll of `block_on`'s future ended.
+    #[cold]
+    #[inline(never)]
     fn trace_main(&self, ready: bool) {
         if ready {
             self.trace
@@ -615,6 +631,8 @@ impl Core {
     }
 
     /// A poll held the loop longer than the slow-poll threshold.
+    #[cold]
+    #[inline(never)]
     fn warn_slow(&self, id: TaskId, stats: &TaskStats, took: Option<Duration>, slow: SlowPoll) {
         let took = match took {
             Some(took) => Short(took).to_string(),
@@ -630,6 +648,8 @@ impl Core {
     }
 
     /// A task panicked and no `JoinHandle` is left to report it.
+    #[cold]
+    #[inline(never)]
     fn warn_unjoined_panic(&self, task: &TaskRef, message: Option<&str>) {
         let header = task.header();
         trace::warn(format_args!(

@@ -8,24 +8,25 @@
 //!
 //! The warning is on by default, so it has to be nearly free. Reading the
 //! clock around every poll would double the cost of a poll, so the loop
-//! does not time its polls. Instead it counts them: before and after each
-//! poll it stores a sequence number, odd while a poll runs, even between
-//! polls (two plain stores). One watchdog thread per process looks at the
-//! counters of every loop a few times per threshold. A loop whose counter
-//! it finds odd and unchanged for a whole threshold is in one long poll;
-//! the watchdog marks that poll, and the loop, when the poll ends, sees
-//! the mark (one load) and prints the warning. Only then does it read the
-//! clock.
+//! does not time its polls. Instead it counts them: before each poll it
+//! stores the poll's number (one plain store), and around each wait on the
+//! poller it says that it is asleep. One watchdog thread per process looks
+//! at the counters of every loop a few times per threshold. A loop that is
+//! awake and whose count has not moved for a whole threshold is stuck in
+//! one poll; the watchdog marks that poll's number, and the loop, when the
+//! poll ends, compares the mark with the number (one load) and prints the
+//! warning. Only then does it read the clock. (A loop stuck between polls,
+//! in its own code, is not reported: the mark then names a poll that has
+//! ended.)
 //!
 //! The price is precision: the watchdog looks every quarter threshold, so
 //! a poll is reported once it ran for at least the threshold, for sure once
 //! it ran for a quarter more, and its length is known to within a quarter
 //! threshold (exactly, when the runtime times its polls anyway, as it does
-//! while tracing). An idle loop, asleep in the poller, is between polls and
-//! never reported.
+//! while tracing). An idle loop, asleep in the poller, is never reported.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -45,9 +46,11 @@ pub(crate) struct SlowPollWatch {
 
 /// The counters of one loop, read by the watchdog thread.
 struct Watched {
-    /// Odd while a poll runs.
+    /// The number of the poll that started last.
     seq: AtomicU64,
-    /// The odd `seq` of a poll the watchdog found slow; 0 if none.
+    /// Whether the loop is asleep in the poller.
+    asleep: AtomicBool,
+    /// The `seq` of a poll the watchdog found slow; 0 if none.
     flagged: AtomicU64,
     /// When the watchdog first saw the flagged poll running, in
     /// nanoseconds since the watchdog's epoch.
@@ -71,6 +74,7 @@ impl SlowPollWatch {
         }
         let shared = Arc::new(Watched {
             seq: AtomicU64::new(0),
+            asleep: AtomicBool::new(false),
             flagged: AtomicU64::new(0),
             first_seen: AtomicU64::new(0),
             threshold,
@@ -83,17 +87,25 @@ impl SlowPollWatch {
     }
 
     /// A poll starts.
+    #[inline]
     pub(crate) fn poll_started(&self) {
-        self.bump();
+        let seq = self.seq.get() + 1;
+        self.seq.set(seq);
+        self.shared.seq.store(seq, Ordering::Relaxed);
     }
 
     /// The poll that started last has ended; was it slow?
+    #[inline]
     pub(crate) fn poll_ended(&self) -> Option<SlowPoll> {
-        let polled = self.seq.get();
-        self.bump();
-        if self.shared.flagged.load(Ordering::Acquire) != polled {
+        if self.shared.flagged.load(Ordering::Acquire) != self.seq.get() {
             return None;
         }
+        self.slow()
+    }
+
+    /// The poll that just ended was flagged: for how long, at least?
+    #[cold]
+    fn slow(&self) -> Option<SlowPoll> {
         let first_seen = Duration::from_nanos(self.shared.first_seen.load(Ordering::Relaxed));
         Some(SlowPoll {
             at_least: Watchdog::get().epoch.elapsed().saturating_sub(first_seen),
@@ -101,10 +113,9 @@ impl SlowPollWatch {
         })
     }
 
-    fn bump(&self) {
-        let seq = self.seq.get() + 1;
-        self.seq.set(seq);
-        self.shared.seq.store(seq, Ordering::Relaxed);
+    /// The loop goes to sleep in the poller (`true`) or wakes up.
+    pub(crate) fn asleep(&self, asleep: bool) {
+        self.shared.asleep.store(asleep, Ordering::Relaxed);
     }
 }
 
@@ -121,7 +132,7 @@ struct Watchdog {
 /// The watchdog's memory of one loop.
 struct Sighting {
     watched: Weak<Watched>,
-    /// The odd counter it last saw, and when it first saw it.
+    /// The poll number it last saw, and when it first saw it.
     seq: u64,
     since: Instant,
 }
@@ -179,8 +190,8 @@ impl Watchdog {
                 };
                 period = period.min(watched.threshold / 4);
                 let seq = watched.seq.load(Ordering::Relaxed);
-                if seq % 2 == 0 || seq != sighting.seq {
-                    // Between polls, or in a poll not seen before.
+                if watched.asleep.load(Ordering::Relaxed) || seq != sighting.seq {
+                    // Asleep, or in a poll not seen before.
                     sighting.seq = seq;
                     sighting.since = now;
                 } else if now - sighting.since >= watched.threshold

@@ -19,7 +19,7 @@ use super::TaskId;
 use crate::trace::Short;
 use crate::wait::{Parked, PollWaits};
 
-/// The loop's record of one task.
+/// The loop's record of one task: five words in its header.
 pub(crate) struct TaskStats {
     /// Where the task was spawned (or `block_on` called).
     pub(crate) location: Cell<&'static Location<'static>>,
@@ -27,34 +27,25 @@ pub(crate) struct TaskStats {
     pub(crate) polls: Cell<u64>,
     /// What the last poll parked the task's waker on.
     pub(crate) waits: Cell<PollWaits>,
-    /// When the task was spawned, by the loop's coarse clock.
-    pub(crate) spawned: Instant,
-    /// Time spent in polls, in nanoseconds, when the runtime times them.
-    pub(crate) busy: Cell<u64>,
+    /// When the task was spawned, by the loop's coarse clock, as
+    /// `wait::nanos`.
+    pub(crate) spawned: u64,
 }
 
 impl TaskStats {
-    pub(crate) fn new(location: &'static Location<'static>, spawned: Instant) -> TaskStats {
+    pub(crate) fn new(location: &'static Location<'static>, spawned: u64) -> TaskStats {
         TaskStats {
             location: Cell::new(location),
             polls: Cell::new(0),
-            waits: Cell::new(PollWaits {
-                on: Parked::Nothing,
-                timer: None,
-            }),
+            waits: Cell::new(PollWaits::NONE),
             spawned,
-            busy: Cell::new(0),
         }
     }
 
-    /// Records one poll: what it parked on, and how long it took if timed.
-    pub(crate) fn polled(&self, waits: PollWaits, took: Option<Duration>) {
+    /// Records one poll and what it parked on.
+    pub(crate) fn polled(&self, waits: PollWaits) {
         self.polls.set(self.polls.get() + 1);
         self.waits.set(waits);
-        if let Some(took) = took {
-            let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
-            self.busy.set(self.busy.get().saturating_add(nanos));
-        }
     }
 }
 
@@ -208,7 +199,7 @@ impl TaskState {
     /// The state of a task that is neither running nor queued, from what
     /// its last poll noted; `now` turns the timer's deadline into a delay.
     pub(crate) fn waiting(waits: PollWaits, now: Instant) -> TaskState {
-        let on = match waits.on {
+        let on = match waits.on() {
             Parked::Nothing => None,
             Parked::Readable(fd) => Some(WaitingOn::Readable(fd)),
             Parked::Writable(fd) => Some(WaitingOn::Writable(fd)),
@@ -216,7 +207,7 @@ impl TaskState {
         };
         TaskState::Waiting {
             on,
-            timer: waits.timer.map(|due| due.saturating_duration_since(now)),
+            timer: waits.timer().map(|due| due.saturating_duration_since(now)),
         }
     }
 }

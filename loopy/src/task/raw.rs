@@ -98,7 +98,9 @@ enum Stage<F: Future> {
     Consumed,
 }
 
-/// What running a task once did.
+/// What running a task once did. (`repr(u8)`: a plain tag, so that the
+/// loop tells `Unfinished` from the rest with one compare.)
+#[repr(u8)]
 pub(crate) enum Ran {
     /// The task was polled and is pending.
     Unfinished,

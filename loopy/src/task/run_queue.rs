@@ -82,20 +82,26 @@ impl RunQueue {
 
     /// Queues a task that was woken.
     pub(crate) fn push(&self, task: TaskRef) {
-        self.traced(&task, trace::cause());
+        if self.trace.is_some() {
+            self.traced(&task);
+        }
         self.entries.borrow_mut().push_back(Runnable::Task(task));
     }
 
     /// Queues a task ahead of everything else.
     fn push_front(&self, task: TaskRef) {
-        self.traced(&task, trace::cause());
+        if self.trace.is_some() {
+            self.traced(&task);
+        }
         self.entries.borrow_mut().push_front(Runnable::Task(task));
     }
 
     /// Tells the trace, if it is on, that `task` was woken.
-    fn traced(&self, task: &TaskRef, cause: WakeCause) {
+    #[cold]
+    #[inline(never)]
+    fn traced(&self, task: &TaskRef) {
         if let Some(trace) = &self.trace {
-            trace.woken(task.header().id.0, cause);
+            trace.woken(task.header().id.0, trace::cause());
         }
     }
 
@@ -255,7 +261,7 @@ impl Remote {
                 run_queue.push_main();
             }
             for task in &tasks {
-                run_queue.traced(task, WakeCause::Thread);
+                run_queue.traced(task);
             }
         });
         run_queue
@@ -321,7 +327,7 @@ mod tests {
             async {},
             TaskId(1),
             Arc::clone(&remote),
-            TaskStats::new(location, std::time::Instant::now()),
+            TaskStats::new(location, 0),
             TaskSpan::new(TaskId(1), None, location, Kind::Task),
         );
         let trace = Rc::new(Trace::new(TraceLevel::Off, std::time::Instant::now()));

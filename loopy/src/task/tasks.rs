@@ -7,12 +7,13 @@
 //! run queue (`run_queue.rs`), where the loop will find it.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::Location;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::info::{TaskInfo, TaskState, TaskStats};
 use super::instrument::{Kind, TaskSpan};
@@ -23,6 +24,7 @@ use super::state::SCHEDULED;
 use super::{JoinHandle, TaskId};
 use crate::loop_local::{self, Filled, LoopLocal};
 use crate::trace::Trace;
+use crate::wait;
 
 thread_local! {
     /// The tasks of the loop running on this thread.
@@ -40,20 +42,24 @@ pub(crate) struct Tasks {
     next_id: Cell<u64>,
     /// The id of the task being polled (`TaskId::MAIN` between tasks).
     pub(crate) current: Cell<TaskId>,
-    /// The loop's coarse clock: the last time it read the real one. New
-    /// tasks take their birth time from it, so spawning reads no clock.
-    pub(crate) clock: Cell<Instant>,
+    /// The loop's coarse clock: the last time it read the real one, as
+    /// `wait::nanos`. New tasks take their birth time from it, so spawning
+    /// reads no clock.
+    pub(crate) clock: Cell<u64>,
     /// The record of `block_on`'s own future.
     pub(crate) main: TaskStats,
     /// Tells of each spawn, when the trace is on.
     pub(crate) trace: Rc<Trace>,
     /// Whether polls are timed, so `TaskInfo::busy` is known.
     pub(crate) timing: bool,
+    /// Time spent in polls by each live task (`block_on`'s future is
+    /// `TaskId::MAIN`), kept only while polls are timed.
+    busy: RefCell<HashMap<TaskId, Duration>>,
 }
 
 impl Tasks {
     pub(crate) fn new(remote: Arc<Remote>, trace: Rc<Trace>, timing: bool) -> Tasks {
-        let now = Instant::now();
+        let now = wait::nanos(Instant::now());
         Tasks {
             run_queue: Rc::new(RunQueue::new(remote, &trace)),
             registry: RefCell::new(TaskRegistry::new()),
@@ -63,7 +69,28 @@ impl Tasks {
             main: TaskStats::new(Location::caller(), now),
             trace,
             timing,
+            busy: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Adds a timed poll of task `id` to its busy time.
+    pub(crate) fn add_busy(&self, id: TaskId, took: Duration) {
+        *self.busy.borrow_mut().entry(id).or_default() += took;
+    }
+
+    /// Forgets what was kept about a task that finished.
+    #[inline]
+    pub(crate) fn finished(&self, id: TaskId) {
+        if self.timing {
+            self.forget(id);
+        }
+    }
+
+    /// Forgets a finished task's busy time and, in the trace, its name.
+    #[cold]
+    fn forget(&self, id: TaskId) {
+        self.busy.borrow_mut().remove(&id);
+        self.trace.forget(id.0);
     }
 
     /// The tasks of the loop running on this thread.
@@ -132,10 +159,11 @@ impl Tasks {
             location: stats.location.get(),
             state,
             polls: stats.polls.get(),
-            busy: self
-                .timing
-                .then(|| std::time::Duration::from_nanos(stats.busy.get())),
-            age: now.saturating_duration_since(stats.spawned),
+            busy: self.timing.then(|| {
+                let busy = self.busy.borrow();
+                busy.get(&id).copied().unwrap_or_default()
+            }),
+            age: now.saturating_duration_since(wait::instant(stats.spawned)),
         };
         // `list` runs inside a poll: of `block_on`'s future when no task is.
         let main_state = if current == TaskId::MAIN {
