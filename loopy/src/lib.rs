@@ -74,6 +74,8 @@
 
 mod blocking;
 pub mod cores;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 mod loop_local;
 pub mod net;

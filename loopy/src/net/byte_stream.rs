@@ -123,16 +123,42 @@ where
         Ok(rustix::net::shutdown(self.get_ref(), how)?)
     }
 
-    /// The poll form of `recv`. A read shorter than `buf` emptied the
-    /// socket (true of stream sockets), so the reactor may skip the read
-    /// that would only say `WouldBlock`.
+    /// The poll form of `recv`.
     pub(crate) fn poll_recv(
         &self,
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
         let len = buf.len();
-        let received = self.io.poll_read_with(cx, |mut socket| socket.read(buf));
+        self.poll_read_stream(cx, len, |mut socket| socket.read(buf))
+    }
+
+    /// `poll_recv` into a buffer that need not be initialised: the kernel
+    /// writes the bytes, nothing zero-fills `buf` first. Returns how many
+    /// of `buf`'s first bytes are now initialised.
+    #[cfg(feature = "hyper")]
+    pub(crate) fn poll_recv_uninit(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [std::mem::MaybeUninit<u8>],
+    ) -> Poll<io::Result<usize>> {
+        let len = buf.len();
+        self.poll_read_stream(cx, len, |socket| {
+            let (received, _) = rustix::io::read(socket, &mut *buf)?;
+            Ok(received.len())
+        })
+    }
+
+    /// Runs the read `op` into a buffer of `len` bytes. A read shorter than
+    /// its buffer emptied the socket (true of stream sockets), so the
+    /// reactor may skip the read that would only say `WouldBlock`.
+    fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let received = self.io.poll_read_with(cx, op);
         if let Poll::Ready(Ok(n)) = received {
             if n > 0 && n < len {
                 self.io.assume_drained();

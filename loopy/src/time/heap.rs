@@ -17,9 +17,13 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+#[cfg(feature = "hyper")]
+use std::sync::Arc;
 use std::task::Waker;
 use std::time::Instant;
 
+#[cfg(feature = "hyper")]
+use super::orphans::OrphanedTimers;
 use crate::loop_local::{self, Filled, LoopLocal};
 use crate::trace::{self, WakeCause};
 use crate::unwind;
@@ -37,6 +41,10 @@ pub(crate) struct TimerHeap {
     /// Wakers of due timers, collected under the borrow and woken after it;
     /// kept between turns so firing does not allocate.
     due: RefCell<Vec<Waker>>,
+    /// Timers that sleeps dropped away from the loop thread left to be
+    /// removed (see `orphans.rs`); shared with those sleeps.
+    #[cfg(feature = "hyper")]
+    orphans: Arc<OrphanedTimers>,
 }
 
 /// Names a timer's slot; held by the `Sleep` that armed it.
@@ -88,6 +96,8 @@ impl TimerHeap {
                 next_seq: 0,
             }),
             due: RefCell::new(Vec::new()),
+            #[cfg(feature = "hyper")]
+            orphans: Arc::default(),
         }
     }
 
@@ -104,6 +114,19 @@ impl TimerHeap {
     /// is dropped; `None` if another loop runs on this thread.
     pub(crate) fn enter(heap: &Rc<TimerHeap>) -> Option<Filled<TimerHeap>> {
         loop_local::fill(&CURRENT, heap)
+    }
+
+    /// Calls `f` with the timers of the loop running on this thread, or
+    /// `None` outside a runtime (for a sleep that may be on any thread).
+    #[cfg(feature = "hyper")]
+    pub(crate) fn with_current<R>(f: impl FnOnce(Option<&TimerHeap>) -> R) -> R {
+        loop_local::with(&CURRENT, f)
+    }
+
+    /// Where a sleep dropped away from the loop thread leaves its key.
+    #[cfg(feature = "hyper")]
+    pub(crate) fn orphans(&self) -> &Arc<OrphanedTimers> {
+        &self.orphans
     }
 
     /// Arms a new timer that wakes `waker` at `deadline`.
@@ -183,6 +206,11 @@ impl TimerHeap {
     /// order, and returns how many fired. `fired` hears the count before
     /// any waker is woken.
     pub(crate) fn fire_due(&self, now: Instant, fired: impl FnOnce(usize)) -> usize {
+        // Orphaned timers go first, so that they never fire.
+        #[cfg(feature = "hyper")]
+        for key in self.orphans.take() {
+            self.remove(key);
+        }
         let mut due = self.due.take();
         {
             let mut timers = self.inner.borrow_mut();

@@ -8,6 +8,8 @@
 
 pub(crate) mod heap;
 mod interval;
+#[cfg(feature = "hyper")]
+pub(crate) mod orphans;
 mod sleep;
 mod timeout;
 
@@ -18,7 +20,7 @@ pub use interval::Interval;
 pub use sleep::Sleep;
 pub use timeout::{Elapsed, Timeout};
 
-use interval::far_future_if_overflow;
+pub(crate) use interval::far_future_if_overflow;
 
 /// Waits until `duration` has passed.
 ///
