@@ -9,7 +9,10 @@
 //! deadlock fails the test instead of hanging the run, and [`panic_message`]
 //! reads the text out of a panic payload. [`no_descriptor_leaks`] checks
 //! that a test gives back every file descriptor it opened, and
-//! [`poller_registrations`] counts what the loop's poller watches.
+//! [`poller_registrations`] counts what the loop's poller watches, and
+//! [`heap::Counting`] counts the bytes a test binary has allocated.
+
+pub mod heap;
 
 use std::any::Any;
 use std::cell::Cell;

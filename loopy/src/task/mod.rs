@@ -22,6 +22,8 @@ pub(crate) mod registry;
 pub(crate) mod run_queue;
 mod state;
 pub(crate) mod tasks;
+#[cfg(test)]
+mod tests;
 mod waker;
 
 use std::fmt;
