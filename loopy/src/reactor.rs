@@ -159,8 +159,12 @@ impl Waiters {
     }
 
     fn take_into(&mut self, fd: i32, woken: &mut Vec<(i32, Waker)>) {
-        woken.extend(self.first.take().map(|waker| (fd, waker)));
-        woken.extend(self.more.drain(..).map(|waker| (fd, waker)));
+        if let Some(waker) = self.first.take() {
+            woken.push((fd, waker));
+        }
+        if !self.more.is_empty() {
+            woken.extend(self.more.drain(..).map(|waker| (fd, waker)));
+        }
     }
 }
 

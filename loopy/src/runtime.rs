@@ -179,6 +179,7 @@ struct TurnReport {
 
 /// The thread-local slots a running loop fills; emptied on drop.
 struct Entered {
+    _tracing: trace::Tracing,
     _tasks: (Filled<Tasks>, Filled<RunQueue>),
     _timers: Filled<TimerHeap>,
     _reactor: Filled<Reactor>,
@@ -404,8 +405,10 @@ impl Core {
     /// I/O types find this loop; `None` if another loop runs on this thread
     /// (or the thread is exiting).
     fn enter(&self) -> Option<Entered> {
+        let tasks = Tasks::enter(&self.tasks)?;
         Some(Entered {
-            _tasks: Tasks::enter(&self.tasks)?,
+            _tracing: trace::tracing(self.trace_events),
+            _tasks: tasks,
             _timers: TimerHeap::enter(&self.timers)?,
             _reactor: Reactor::enter(&self.reactor)?,
             _blocking: BlockingPool::enter(&self.blocking)?,

@@ -173,13 +173,15 @@ pub(crate) struct Short(pub(crate) Duration);
 
 impl fmt::Display for Short {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0;
-        if d >= Duration::from_secs(1) {
-            write!(f, "{:.3}s", d.as_secs_f64())
-        } else if d >= Duration::from_millis(1) {
-            write!(f, "{:.1}ms", d.as_secs_f64() * 1e3)
+        // Each unit from the point where the smaller one would round up
+        // to it: 999.97 ms prints as 1.000s, not 1000.0ms.
+        let secs = self.0.as_secs_f64();
+        if secs >= 0.999_95 {
+            write!(f, "{secs:.3}s")
+        } else if secs >= 0.000_999_5 {
+            write!(f, "{:.1}ms", secs * 1e3)
         } else {
-            write!(f, "{}µs", d.as_micros())
+            write!(f, "{}µs", self.0.as_micros())
         }
     }
 }
@@ -229,14 +231,41 @@ thread_local! {
     static CAUSE: Cell<WakeCause> = const { Cell::new(WakeCause::Code) };
     /// The task being polled on this thread, for `WakeCause::Code`.
     static CURRENT: Cell<u64> = const { Cell::new(0) };
+    /// Whether the loop running on this thread traces its events.
+    static TRACING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Runs `wake`, which calls wakers on behalf of `cause`.
+/// Runs `wake`, which calls wakers on behalf of `cause`. Costs one
+/// thread-local load when the loop on this thread is not tracing events.
+#[inline]
 pub(crate) fn waking<R>(cause: WakeCause, wake: impl FnOnce() -> R) -> R {
+    if !TRACING.get() {
+        return wake();
+    }
     let before = CAUSE.replace(cause);
     let out = wake();
     CAUSE.set(before);
     out
+}
+
+/// Marks the loop on this thread as tracing its events (or not) until the
+/// guard is dropped, so that [`waking`] knows whether to record causes.
+pub(crate) fn tracing(events: bool) -> Tracing {
+    Tracing {
+        before: TRACING.replace(events),
+    }
+}
+
+/// Restores the thread's tracing flag on drop.
+pub(crate) struct Tracing {
+    before: bool,
+}
+
+impl Drop for Tracing {
+    fn drop(&mut self) {
+        // `try_with`: a destructor must not panic, even during thread exit.
+        let _ = TRACING.try_with(|tracing| tracing.set(self.before));
+    }
 }
 
 /// Who is calling wakers now.
@@ -255,4 +284,20 @@ pub(crate) fn set_current(id: u64) {
 /// stderr. A closed stderr is ignored.
 pub(crate) fn warn(what: fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr().lock(), "loopy: {what}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Short;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_print_in_the_unit_they_round_to() {
+        let short = |nanos| Short(Duration::from_nanos(nanos)).to_string();
+        assert_eq!(short(999_970_000), "1.000s");
+        assert_eq!(short(1_234_000_000), "1.234s");
+        assert_eq!(short(999_940_000), "999.9ms");
+        assert_eq!(short(12_340_000), "12.3ms");
+        assert_eq!(short(80_000), "80µs");
+    }
 }

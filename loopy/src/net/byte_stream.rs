@@ -14,7 +14,7 @@ use std::os::fd::AsFd;
 use std::task::{Context, Poll};
 
 use rustix::io::Errno;
-use rustix::net::SendFlags;
+use rustix::net::{RecvFlags, SendFlags};
 
 use crate::io::Async;
 
@@ -130,7 +130,12 @@ where
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
         let len = buf.len();
-        self.poll_read_stream(cx, len, |mut socket| socket.read(buf))
+        // `recv(2)` straight from rustix rather than through libc's
+        // wrapper, which, once the process has a second thread, turns on
+        // thread cancellation around every call.
+        self.poll_read_stream(cx, len, |socket| {
+            Ok(rustix::net::recv(socket, &mut *buf, RecvFlags::empty())?.0)
+        })
     }
 
     /// `poll_recv` into a buffer that need not be initialised: the kernel
