@@ -21,6 +21,8 @@ pub(crate) mod raw;
 pub(crate) mod registry;
 pub(crate) mod run_queue;
 mod state;
+#[cfg(all(test, loom))]
+mod state_loom;
 pub(crate) mod tasks;
 #[cfg(test)]
 mod tests;

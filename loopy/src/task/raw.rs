@@ -28,7 +28,6 @@ use std::mem;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
@@ -36,7 +35,7 @@ use super::info::TaskStats;
 use super::instrument::TaskSpan;
 use super::join::{panic_message, Failure, JoinError};
 use super::run_queue::{self, Remote};
-use super::state::{CANCELLED, COMPLETE, HANDLE, MAX_REFS, REF_ONE, SCHEDULED};
+use super::state::{State, CANCELLED, COMPLETE, HANDLE, SCHEDULED};
 use super::waker;
 use super::TaskId;
 use crate::trace::{self, WakeCause};
@@ -47,7 +46,7 @@ use crate::wait::{self, Parked};
 pub(crate) struct Header {
     /// State bits and reference count (see `state.rs`). The only field that
     /// other threads write.
-    pub(crate) state: AtomicUsize,
+    pub(crate) state: State,
     /// The typed operations on the cell behind this header.
     vtable: &'static TaskVTable,
     /// Where a wake from another thread sends the task. Never changes.
@@ -145,7 +144,7 @@ impl TaskRef {
     {
         let cell = Box::new(TaskCell {
             header: Header {
-                state: AtomicUsize::new(SCHEDULED | HANDLE | (3 * REF_ONE)),
+                state: State::new(),
                 vtable: &TaskCell::<F>::VTABLE,
                 remote,
                 id,
@@ -190,7 +189,7 @@ impl TaskRef {
     /// handle (or dropped) and its awaiter is woken. Loop thread only.
     pub(crate) fn run(&self) -> Ran {
         let header = self.header();
-        let prev = header.state.fetch_and(!SCHEDULED, Ordering::AcqRel);
+        let prev = header.state.begin_run();
         if prev & COMPLETE != 0 {
             return Ran::Stale;
         }
@@ -214,7 +213,7 @@ impl TaskRef {
     fn complete(&self) {
         let header = self.header();
         header.span.close();
-        let prev = header.state.fetch_or(COMPLETE, Ordering::AcqRel);
+        let prev = header.state.complete();
         if prev & HANDLE != 0 {
             if let Some(awaiter) = header.awaiter.take() {
                 trace::waking(WakeCause::TaskDone(header.id.0), || {
@@ -233,8 +232,7 @@ impl TaskRef {
     /// reached first drops the future, and any later one finds the task
     /// complete and does nothing.
     pub(crate) fn cancel(&self) {
-        let state = &self.header().state;
-        if state.fetch_or(CANCELLED | SCHEDULED, Ordering::AcqRel) & COMPLETE == 0 {
+        if self.header().state.cancel() {
             run_queue::push_first(self.clone_ref());
         }
     }
@@ -242,22 +240,22 @@ impl TaskRef {
     /// Drops a pending task's future now, as if it had been cancelled and
     /// taken off the run queue. Used when the runtime shuts down.
     pub(crate) fn cancel_now(&self) -> Ran {
-        self.header().state.fetch_or(CANCELLED, Ordering::AcqRel);
+        self.header().state.set_cancelled();
         self.run()
     }
 
     /// Whether the task is queued (or on its way to a queue).
     pub(crate) fn is_scheduled(&self) -> bool {
-        self.header().state.load(Ordering::Acquire) & SCHEDULED != 0
+        self.header().state.load() & SCHEDULED != 0
     }
 
     /// Whether a `JoinHandle` for the task is alive.
     pub(crate) fn has_handle(&self) -> bool {
-        self.header().state.load(Ordering::Acquire) & HANDLE != 0
+        self.header().state.load() & HANDLE != 0
     }
 
     pub(crate) fn is_complete(&self) -> bool {
-        self.header().state.load(Ordering::Acquire) & COMPLETE != 0
+        self.header().state.load() & COMPLETE != 0
     }
 
     /// The `JoinHandle`'s poll: the result if the task completed, else
@@ -289,7 +287,7 @@ impl TaskRef {
     /// took. Loop thread only.
     pub(crate) fn drop_handle(&self) {
         let header = self.header();
-        let prev = header.state.fetch_and(!HANDLE, Ordering::AcqRel);
+        let prev = header.state.drop_handle();
         header.awaiter.take();
         if prev & COMPLETE != 0 {
             // SAFETY: loop thread (`JoinHandle` is `!Send`); the handle was
@@ -319,10 +317,7 @@ impl Drop for TaskRef {
 impl Header {
     /// Takes one more reference to the task.
     pub(crate) fn add_ref(&self) {
-        let prev = self.state.fetch_add(REF_ONE, Ordering::Relaxed);
-        if prev / REF_ONE > MAX_REFS {
-            std::process::abort();
-        }
+        self.state.add_ref();
     }
 
     /// Releases one reference, freeing the task if it was the last.
@@ -334,8 +329,7 @@ impl Header {
     pub(crate) unsafe fn release(ptr: NonNull<Header>) {
         // SAFETY: the caller owns a reference, so the header is live.
         let header = unsafe { ptr.as_ref() };
-        let prev = header.state.fetch_sub(REF_ONE, Ordering::AcqRel);
-        if prev / REF_ONE == 1 {
+        if header.state.release() {
             // SAFETY: that was the last reference: nobody else can reach the
             // cell. The stage is `Consumed` (module invariant), so freeing
             // it here drops only `Send` parts, whatever the thread.

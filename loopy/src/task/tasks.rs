@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::panic::Location;
 use std::rc::Rc;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -178,7 +177,7 @@ impl Tasks {
             let header = task.header();
             let state = if header.id == current {
                 TaskState::Running
-            } else if header.state.load(Ordering::Acquire) & SCHEDULED != 0 {
+            } else if header.state.load() & SCHEDULED != 0 {
                 TaskState::Ready
             } else {
                 TaskState::waiting(header.stats.waits.get(), now)

@@ -9,13 +9,11 @@
 
 use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
-use std::sync::atomic::Ordering;
 use std::task::{RawWaker, RawWakerVTable, Waker};
 
 use super::instrument::WakerOp;
 use super::raw::{Header, TaskRef};
 use super::run_queue;
-use super::state::{COMPLETE, SCHEDULED};
 
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
 
@@ -48,8 +46,7 @@ pub(crate) fn schedule_by_ref(task: &TaskRef) {
 /// Sets `SCHEDULED`; returns whether the task must now be queued (it was
 /// neither queued already nor complete).
 fn mark_scheduled(task: &TaskRef) -> bool {
-    let prev = task.header().state.fetch_or(SCHEDULED, Ordering::AcqRel);
-    prev & (SCHEDULED | COMPLETE) == 0
+    task.header().state.schedule()
 }
 
 /// # Safety
