@@ -1,6 +1,8 @@
 //! A panic in one loop's future stops the other loops (their futures and
 //! their tasks are dropped, even while they wait forever) and then reaches
-//! the caller of `loopy::cores::run` with its own payload.
+//! the caller of `loopy::cores::run` with its own payload; a later panic
+//! (here, a destructor that panics as its loop is stopped) does not take
+//! its place.
 
 use std::panic::catch_unwind;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,4 +67,31 @@ fn a_panicking_task_does_not_stop_its_loop() {
         })
     });
     assert_eq!(outputs, [true, true]);
+}
+
+/// Panics when dropped: a loop whose stopping goes wrong too.
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("loop 0's destructor, second");
+    }
+}
+
+#[test]
+fn the_first_panic_is_the_one_re_raised() {
+    let panic = within(Duration::from_secs(20), || {
+        catch_unwind(|| {
+            cores::run(2, |index| async move {
+                if index == 1 {
+                    loopy::sleep(Duration::from_millis(20)).await;
+                    panic!("loop 1, first");
+                }
+                let _dropped_when_stopped = PanicsOnDrop;
+                std::future::pending::<()>().await
+            })
+        })
+        .unwrap_err()
+    });
+    assert_eq!(panic_message(&*panic), "loop 1, first");
 }
