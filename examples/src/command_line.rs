@@ -1,5 +1,5 @@
 //! The examples' command lines: each example lists its options in a usage
-//! text and reads them with [`parse`], so that all five answer the same
+//! text and reads them with [`parse`], so that all of them answer the same
 //! way: `--help` (or `-h`) prints the usage on stdout and exits with status
 //! 0; a mistake prints what was wrong and the usage on stderr and exits
 //! with status 2, as `clap` and most Unix tools do.

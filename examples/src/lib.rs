@@ -1,8 +1,8 @@
-//! What the five example programs share, and the harness their end-to-end
+//! What the example programs share, and the harness their end-to-end
 //! tests drive them with.
 //!
 //! The examples (`demos.rs`, `hello_server.rs`, `scheduler.rs`, `fib.rs`,
-//! `loopy.rs`) each show one thing loopy does, and should read as that
+//! `loopy.rs`, `http_hello.rs`) each show one thing loopy does, and should read as that
 //! thing alone. What every program needs besides, and must get right the
 //! same way, lives here once:
 //!

@@ -1,0 +1,266 @@
+//! An HTTP/1.1 server that answers every request with `Hello, World!`:
+//! hyper's server on loopy, through `loopy::hyper`.
+//!
+//! - one `#[loopy::task]` per connection, with keep-alive: a client may
+//!   send many requests on one connection (HTTP/1.0 clients too);
+//! - a client that does not finish its request headers within
+//!   `--header-timeout SECS` (default 5) is cut off (hyper's
+//!   `header_read_timeout`, on loopy's timer heap); a malformed request
+//!   gets `400 Bad Request` and costs only its own connection;
+//! - on Ctrl-C or SIGTERM it stops accepting, lets every connection finish
+//!   the request in flight (hyper's graceful shutdown; idle keep-alive
+//!   connections close at once), waits at most `--grace SECS` (default 5)
+//!   for them, and exits with status 0.
+//!
+//! It needs the `hyper` feature of the examples' crate:
+//!
+//! ```text
+//! cargo run -p loopy-examples --features hyper --example http_hello -- --port 8080
+//! curl -v http://127.0.0.1:8080/ http://127.0.0.1:8080/
+//! ```
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::{poll_fn, Future};
+use std::io;
+use std::net::SocketAddr;
+use std::pin::pin;
+use std::process::ExitCode;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use loopy::net::TcpStream;
+use loopy::task::TaskId;
+use loopy::JoinHandle;
+use loopy_examples::acceptor::{self, Acceptor};
+use loopy_examples::command_line::{self, unknown};
+use loopy_examples::shutdown::{Shutdown, Stop};
+use loopy_examples::{errln, outln, output};
+
+/// The body of every response.
+const HELLO: &str = "Hello, World!";
+
+/// What `--help` prints.
+const USAGE: &str = "\
+usage: http_hello [--port N] [--header-timeout SECS] [--grace SECS]
+
+Answers every HTTP request with \"Hello, World!\".
+
+  --port N                 listen on 127.0.0.1:N (default 8000)
+  --header-timeout SECS    cut off a client whose request headers take longer (default 5)
+  --grace SECS             on Ctrl-C or SIGTERM, wait this long for requests in flight (default 5)
+  -h, --help               print this and exit";
+
+/// Command-line settings.
+struct Options {
+    /// The port to listen on, on 127.0.0.1.
+    port: u16,
+    /// How long a client may take to send a request's headers.
+    header_timeout: Duration,
+    /// How long shutdown waits for the connections to finish.
+    grace: Duration,
+}
+
+/// The connections being served, by the id of the task serving each, so
+/// that shutdown can wait for them.
+type Connections = Rc<RefCell<HashMap<TaskId, JoinHandle<()>>>>;
+
+#[loopy::main]
+async fn main() -> ExitCode {
+    match run(Options::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            errln!("http_hello: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM, or until accepting fails for good (an
+/// error), then drains the connections.
+async fn run(options: Options) -> io::Result<()> {
+    let shutdown = Shutdown::catch()?;
+    let listener = acceptor::listen(options.port)?;
+    outln!(
+        "Listening on http://{} (header timeout {} s); press Ctrl-C to stop",
+        listener.local_addr()?,
+        options.header_timeout.as_secs()
+    );
+    let connections = Connections::default();
+    let draining = Draining::default();
+    let acceptor = Acceptor::new(listener, output::stderr_line);
+    let mut server = accept_connections(
+        acceptor,
+        Rc::clone(&connections),
+        draining.clone(),
+        options.header_timeout,
+    );
+
+    let stop = shutdown.wait(&mut server).await?;
+    if !matches!(stop, Stop::AcceptorEnded(_)) {
+        // Stop accepting: cancelling the acceptor drops the listener.
+        server.cancel();
+        let _ = server.await;
+    }
+    let open: Vec<JoinHandle<()>> = connections.borrow_mut().drain().map(|(_, c)| c).collect();
+    outln!("{stop}; finishing {} connection(s)", open.len());
+    draining.start();
+    let all_done = async {
+        for connection in &open {
+            while !connection.is_finished() {
+                loopy::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    };
+    if loopy::timeout(options.grace, all_done).await.is_err() {
+        outln!(
+            "{} s grace period over; closing the rest",
+            options.grace.as_secs()
+        );
+    }
+    for connection in open {
+        connection.cancel();
+    }
+    outln!("Stopped");
+    stop.into_result()
+}
+
+/// Accepts connections and serves each in its own task, until accepting
+/// fails for good.
+#[loopy::task(name = "acceptor")]
+async fn accept_connections(
+    mut acceptor: Acceptor,
+    connections: Connections,
+    draining: Draining,
+    header_timeout: Duration,
+) -> io::Error {
+    loop {
+        let (stream, peer) = match acceptor.accept().await {
+            Ok(accepted) => accepted,
+            Err(err) => return err,
+        };
+        let task = serve(
+            stream,
+            peer,
+            Rc::clone(&connections),
+            draining.clone(),
+            header_timeout,
+        );
+        // The task has not run yet, so it finds itself here when it ends.
+        connections.borrow_mut().insert(task.id(), task);
+    }
+}
+
+/// Serves one connection with hyper until the client leaves, errs, or the
+/// server drains; then removes it from `connections`.
+#[loopy::task(name = "connection")]
+async fn serve(
+    stream: TcpStream,
+    peer: SocketAddr,
+    connections: Connections,
+    draining: Draining,
+    header_timeout: Duration,
+) {
+    let requests = Rc::new(RefCell::new(0u64));
+    let counted = Rc::clone(&requests);
+    let hello = service_fn(move |_: Request<Incoming>| {
+        *counted.borrow_mut() += 1;
+        async { Ok::<_, Infallible>(Response::new(HELLO.to_owned())) }
+    });
+    let connection = http1::Builder::new()
+        .timer(loopy::hyper::Timer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true)
+        .serve_connection(loopy::hyper::Io::new(stream), hello);
+    let mut connection = pin!(connection);
+    let mut shutting_down = false;
+    let ended = poll_fn(|cx| {
+        if !shutting_down && draining.poll_started(cx).is_ready() {
+            // Finish the request in flight, then close.
+            shutting_down = true;
+            connection.as_mut().graceful_shutdown();
+        }
+        connection.as_mut().poll(cx)
+    })
+    .await;
+    let requests = *requests.borrow();
+    match ended {
+        Ok(()) => outln!("{peer} served {requests} request(s)"),
+        Err(err) => outln!("{peer} served {requests} request(s), then: {err}"),
+    }
+    connections.borrow_mut().remove(&loopy::task::id());
+}
+
+/// Tells every connection task that the server is shutting down.
+#[derive(Clone, Default)]
+struct Draining {
+    /// Shared by the server and every connection task.
+    state: Rc<RefCell<DrainingState>>,
+}
+
+/// Whether shutdown began, and who to tell when it does.
+#[derive(Default)]
+struct DrainingState {
+    /// Set once, when the server stops accepting.
+    started: bool,
+    /// The connection tasks waiting to hear it.
+    waiters: Vec<Waker>,
+}
+
+impl Draining {
+    /// Begins the shutdown and wakes every connection task.
+    fn start(&self) {
+        let waiters = {
+            let mut state = self.state.borrow_mut();
+            state.started = true;
+            std::mem::take(&mut state.waiters)
+        };
+        for waiter in waiters {
+            waiter.wake();
+        }
+    }
+
+    /// Ready once the shutdown began; until then keeps `cx`'s waker.
+    fn poll_started(&self, cx: &mut std::task::Context<'_>) -> Poll<()> {
+        let mut state = self.state.borrow_mut();
+        if state.started {
+            return Poll::Ready(());
+        }
+        if !state.waiters.iter().any(|w| w.will_wake(cx.waker())) {
+            state.waiters.push(cx.waker().clone());
+        }
+        Poll::Pending
+    }
+}
+
+impl Options {
+    /// Reads `--port N`, `--header-timeout SECS` and `--grace SECS`.
+    fn parse() -> Options {
+        let defaults = Options {
+            port: 8000,
+            header_timeout: Duration::from_secs(5),
+            grace: Duration::from_secs(5),
+        };
+        command_line::parse(USAGE, defaults, |options, arg, args| {
+            match arg {
+                "--port" => options.port = args.value(arg, "a port number")?,
+                "--header-timeout" => {
+                    let secs = args.value(arg, "a number of seconds")?;
+                    options.header_timeout = Duration::from_secs(secs);
+                }
+                "--grace" => {
+                    let secs = args.value(arg, "a number of seconds")?;
+                    options.grace = Duration::from_secs(secs);
+                }
+                _ => return Err(unknown(arg)),
+            }
+            Ok(())
+        })
+    }
+}

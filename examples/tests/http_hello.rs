@@ -1,0 +1,114 @@
+//! The HTTP hello server, driven by `curl` and by raw sockets: keep-alive
+//! with several requests on one connection, HTTP/1.0, a malformed request
+//! answered with 400 while the server lives on, headers sent too slowly
+//! cut off by `header_read_timeout`, and a clean Ctrl-C.
+//!
+//! Needs `curl` (`.ci/run` installs it) and the examples' `hyper` feature:
+//! `cargo test -p loopy-examples --features hyper --test http_hello`.
+
+use std::io::{Read, Write};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use loopy_examples::{connect, free_port, read_to_end, Example};
+
+/// Starts the server on a free port with `args` and waits until it listens.
+fn start_server(args: &[&str]) -> (Example, u16) {
+    let port = free_port();
+    let port_arg = port.to_string();
+    let mut all_args = vec!["--port", port_arg.as_str()];
+    all_args.extend_from_slice(args);
+    let mut server = Example::start("http_hello", &all_args);
+    server.expect(&format!("Listening on http://127.0.0.1:{port}"));
+    (server, port)
+}
+
+/// Runs curl with `args` and returns what it printed.
+fn curl(args: &[&str]) -> String {
+    let output = Command::new("curl")
+        .args(["--silent", "--show-error", "--max-time", "10"])
+        .args(args)
+        .output()
+        .expect("curl must be installed (apt-get install curl)");
+    assert!(output.status.success(), "curl {args:?} failed: {output:?}");
+    String::from_utf8(output.stdout).expect("curl printed text")
+}
+
+#[test]
+fn curl_sends_several_requests_on_one_kept_alive_connection() {
+    let (mut server, port) = start_server(&[]);
+    let url = format!("http://127.0.0.1:{port}/");
+    // After each response curl prints how many connections it opened for it.
+    let printed = curl(&["--write-out", "|%{num_connects}\n", &url, &url, &url]);
+    assert_eq!(
+        printed,
+        "Hello, World!|1\nHello, World!|0\nHello, World!|0\n"
+    );
+    server.wait_for("served 3 request(s)");
+}
+
+#[test]
+fn curl_speaking_http_1_0_gets_an_answer() {
+    let (_server, port) = start_server(&[]);
+    let url = format!("http://127.0.0.1:{port}/");
+    let printed = curl(&["--http1.0", "--include", &url]);
+    assert!(printed.starts_with("HTTP/1.0 200 OK\r\n"), "{printed}");
+    assert!(printed.ends_with("\r\n\r\nHello, World!"), "{printed}");
+}
+
+#[test]
+fn a_malformed_request_gets_400_and_the_server_lives_on() {
+    let (_server, port) = start_server(&[]);
+    let mut client = connect(port);
+    client.write_all(b"NOT HTTP AT ALL\r\n\r\n").unwrap();
+    let answer = read_to_end(&mut client);
+    assert!(
+        answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+        "{answer}"
+    );
+
+    let url = format!("http://127.0.0.1:{port}/");
+    assert_eq!(curl(&[&url]), "Hello, World!");
+}
+
+#[test]
+fn headers_sent_too_slowly_are_cut_off() {
+    let (mut server, port) = start_server(&["--header-timeout", "1"]);
+    let mut client = connect(port);
+    let start = Instant::now();
+    client.write_all(b"GET / HTTP/1.1\r\nHost: lo").unwrap();
+    // The rest of the headers never comes: the server hangs up.
+    let mut rest = Vec::new();
+    client
+        .read_to_end(&mut rest)
+        .expect("the server closes the connection before the read timeout");
+    assert!(start.elapsed() >= Duration::from_secs(1));
+    server.wait_for("served 0 request(s), then:");
+
+    let url = format!("http://127.0.0.1:{port}/");
+    assert_eq!(curl(&[&url]), "Hello, World!");
+}
+
+#[test]
+fn ctrl_c_closes_kept_alive_connections_and_exits_0() {
+    // A grace period and header timeout longer than the harness waits:
+    // only hyper's graceful shutdown can close the idle connection in time.
+    let (mut server, port) = start_server(&["--grace", "60", "--header-timeout", "60"]);
+    let mut client = connect(port);
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: loopy\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0; 1024];
+    while !answer.ends_with(b"Hello, World!") {
+        let n = client.read(&mut buf).unwrap();
+        assert!(n > 0, "the server closed mid-response");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    // The connection is idle, kept alive: Ctrl-C must close it.
+    server.interrupt();
+    server.expect("Ctrl-C: no longer accepting; finishing 1 connection(s)");
+    assert_eq!(read_to_end(&mut client), "");
+    server.expect("Stopped");
+    assert!(server.exit_status().success());
+}
