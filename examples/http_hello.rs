@@ -1,6 +1,9 @@
 //! An HTTP/1.1 server that answers every request with `Hello, World!`:
 //! hyper's server on loopy, through `loopy::hyper`.
 //!
+//! - a `POST` is answered instead with its body's length and FNV-1a
+//!   checksum, read as it streams in (a client that sends
+//!   `Expect: 100-continue` gets `100 Continue` first, from hyper);
 //! - one `#[loopy::task]` per connection, with keep-alive: a client may
 //!   send many requests on one connection (HTTP/1.0 clients too);
 //! - a client that does not finish its request headers within
@@ -21,20 +24,19 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::future::{poll_fn, Future};
 use std::io;
 use std::net::SocketAddr;
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
-use hyper::body::Incoming;
+use hyper::body::{Body, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response};
+use hyper::{Method, Request, Response};
 use loopy::net::TcpStream;
 use loopy::task::TaskId;
 use loopy::JoinHandle;
@@ -50,7 +52,8 @@ const HELLO: &str = "Hello, World!";
 const USAGE: &str = "\
 usage: http_hello [--port N] [--header-timeout SECS] [--grace SECS]
 
-Answers every HTTP request with \"Hello, World!\".
+Answers every HTTP request with \"Hello, World!\", and a POST with its
+body's length and FNV-1a checksum.
 
   --port N                 listen on 127.0.0.1:N (default 8000)
   --header-timeout SECS    cut off a client whose request headers take longer (default 5)
@@ -169,9 +172,9 @@ async fn serve(
 ) {
     let requests = Rc::new(RefCell::new(0u64));
     let counted = Rc::clone(&requests);
-    let hello = service_fn(move |_: Request<Incoming>| {
+    let hello = service_fn(move |request: Request<Incoming>| {
         *counted.borrow_mut() += 1;
-        async { Ok::<_, Infallible>(Response::new(HELLO.to_owned())) }
+        answer(request)
     });
     let connection = http1::Builder::new()
         .timer(loopy::hyper::Timer::new())
@@ -195,6 +198,58 @@ async fn serve(
         Err(err) => outln!("{peer} served {requests} request(s), then: {err}"),
     }
     connections.borrow_mut().remove(&loopy::task::id());
+}
+
+/// `Hello, World!`, or for a `POST` the length and checksum of its body,
+/// which is read frame by frame as it arrives, never held whole.
+///
+/// # Errors
+///
+/// If the body cannot be read (the client went away mid-upload).
+async fn answer(request: Request<Incoming>) -> hyper::Result<Response<String>> {
+    if request.method() != Method::POST {
+        return Ok(Response::new(HELLO.to_owned()));
+    }
+    let mut body = request.into_body();
+    let mut checksum = Checksum::default();
+    // Polling the body is what makes hyper send `100 Continue`.
+    while let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        if let Ok(data) = frame?.into_data() {
+            checksum.add(&data);
+        }
+    }
+    Ok(Response::new(format!(
+        "{} bytes, FNV-1a {:016x}\n",
+        checksum.len, checksum.hash
+    )))
+}
+
+/// The length and 64-bit FNV-1a hash of the bytes added so far: a
+/// checksum simple enough for a client to compute the same way.
+struct Checksum {
+    /// How many bytes were added.
+    len: u64,
+    /// FNV-1a of those bytes.
+    hash: u64,
+}
+
+impl Default for Checksum {
+    fn default() -> Checksum {
+        Checksum {
+            len: 0,
+            hash: 0xcbf2_9ce4_8422_2325,
+        }
+    }
+}
+
+impl Checksum {
+    /// Adds `bytes` to the checksum.
+    fn add(&mut self, bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        for &byte in bytes {
+            self.hash = (self.hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// Tells every connection task that the server is shutting down.

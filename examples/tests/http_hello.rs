@@ -1,5 +1,6 @@
 //! The HTTP hello server, driven by `curl` and by raw sockets: keep-alive
-//! with several requests on one connection, HTTP/1.0, a malformed request
+//! with several requests on one connection, HTTP/1.0, a 10 MB upload with
+//! `Expect: 100-continue` answered with its checksum, a malformed request
 //! answered with 400 while the server lives on, headers sent too slowly
 //! cut off by `header_read_timeout`, and a clean Ctrl-C.
 //!
@@ -23,15 +24,54 @@ fn start_server(args: &[&str]) -> (Example, u16) {
     (server, port)
 }
 
-/// Runs curl with `args` and returns what it printed.
+/// Runs curl with `args` and returns what it printed on stdout.
 fn curl(args: &[&str]) -> String {
+    curl_with_stderr(args).0
+}
+
+/// Runs curl with `args` and returns what it printed on stdout and stderr.
+fn curl_with_stderr(args: &[&str]) -> (String, String) {
     let output = Command::new("curl")
-        .args(["--silent", "--show-error", "--max-time", "10"])
+        .args(["--silent", "--show-error", "--max-time", "20"])
         .args(args)
         .output()
         .expect("curl must be installed (apt-get install curl)");
     assert!(output.status.success(), "curl {args:?} failed: {output:?}");
-    String::from_utf8(output.stdout).expect("curl printed text")
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    (text(output.stdout), text(output.stderr))
+}
+
+/// The server's checksum, computed here on our own: 64-bit FNV-1a.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[test]
+fn a_10_mb_upload_with_expect_100_continue_gets_its_checksum_back() {
+    let (_server, port) = start_server(&[]);
+    let body: Vec<u8> = (0..10 * 1024 * 1024u32)
+        .map(|n| (n.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let file = std::env::temp_dir().join(format!("loopy-http-upload-{}", std::process::id()));
+    std::fs::write(&file, &body).unwrap();
+    let data = format!("@{}", file.display());
+    let url = format!("http://127.0.0.1:{port}/upload");
+    let (printed, trace) = curl_with_stderr(&[
+        "--verbose",
+        "--header",
+        "Expect: 100-continue",
+        "--data-binary",
+        &data,
+        &url,
+    ]);
+    std::fs::remove_file(&file).unwrap();
+    assert!(trace.contains("HTTP/1.1 100 Continue"), "{trace}");
+    assert_eq!(
+        printed,
+        format!("{} bytes, FNV-1a {:016x}\n", body.len(), fnv1a(&body))
+    );
 }
 
 #[test]
