@@ -62,6 +62,22 @@ fn read_response(reader: &mut BufReader<TcpStream>) -> (String, String) {
     )
 }
 
+/// How `child` exited, waiting at most `PATIENCE`.
+///
+/// # Panics
+///
+/// If it is still running after that.
+fn exit_status(child: &mut Child) -> std::process::ExitStatus {
+    let start = std::time::Instant::now();
+    while start.elapsed() < PATIENCE {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("still running {} s after SIGTERM", PATIENCE.as_secs());
+}
+
 #[test]
 fn every_runtime_answers_keep_alive_requests_and_stops_on_sigterm() {
     for runtime in ["loopy", "tokio", "tokio-local"] {
@@ -98,6 +114,6 @@ fn every_runtime_answers_keep_alive_requests_and_stops_on_sigterm() {
             rustix::process::Signal::TERM,
         )
         .unwrap();
-        assert!(server.0.wait().unwrap().success(), "{runtime}");
+        assert!(exit_status(&mut server.0).success(), "{runtime}");
     }
 }
