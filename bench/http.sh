@@ -75,14 +75,14 @@ done
 echo "| load | metric | loopy | tokio | tokio-local | loopy/tokio | loopy/tokio-local |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 for connections in "${loads[@]}"; do
-    for metric in "k requests/s ↑:1:1000" "p99 µs ↓:2:1"; do
+    for metric in "k requests/s ↑:1:1000" "p99 ms ↓:2:1000"; do
         IFS=: read -r name column scale <<<"$metric"
         loopy=$(median "$out/loopy-$connections" "$column")
         tokio=$(median "$out/tokio-$connections" "$column")
         local_set=$(median "$out/tokio-local-$connections" "$column")
         awk -v load="-t1 -c$connections" -v name="$name" -v s="$scale" \
             -v a="$loopy" -v b="$tokio" -v c="$local_set" 'BEGIN {
-            printf "| %s | %s | %.3g | %.3g | %.3g | %.2fx | %.2fx |\n", load, name, a / s, b / s, c / s, a / b, a / c
+            printf "| %s | %s | %.1f | %.1f | %.1f | %.2fx | %.2fx |\n", load, name, a / s, b / s, c / s, a / b, a / c
         }'
     done
 done
