@@ -110,13 +110,7 @@ fn main() -> ExitCode {
 async fn run(options: Options) -> io::Result<()> {
     // From here on Ctrl-C and SIGTERM are ours to handle, not a kill.
     let shutdown = Shutdown::catch()?;
-    let (listener, which_loop) = if options.threads == 1 {
-        (acceptor::listen(options.port)?, String::new())
-    } else {
-        let loop_index = loopy::cores::index();
-        let which_loop = format!("loop {loop_index} of {}, ", options.threads);
-        (acceptor::listen_shared(options.port)?, which_loop)
-    };
+    let (listener, which_loop) = acceptor::listen_on_loop(options.port, options.threads)?;
     outln!(
         "Listening on {} ({which_loop}idle timeout {} s); press Ctrl-C to stop",
         listener.local_addr()?,
@@ -239,23 +233,14 @@ impl Options {
         command_line::parse(USAGE, defaults, |options, arg, args| {
             match arg {
                 "--port" => options.port = args.value(arg, "a port number")?,
-                "--threads" => {
-                    options.threads = args.value(arg, "a number of threads")?;
-                    if options.threads == 0 {
-                        return Err("--threads: 0 threads would serve nobody".into());
-                    }
-                }
+                "--threads" => options.threads = args.threads(arg)?,
                 "--idle-timeout" => {
                     let secs = args.value(arg, "a number of seconds")?;
                     options.idle_timeout = Duration::from_secs(secs);
                 }
                 _ => return Err(unknown(arg)),
             }
-            if options.port == 0 && options.threads > 1 {
-                // Each loop would bind a free port of its own.
-                return Err("--port 0 cannot be shared by --threads; choose a port".into());
-            }
-            Ok(())
+            command_line::shared_port(options.port, options.threads)
         })
     }
 }

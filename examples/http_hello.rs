@@ -13,7 +13,10 @@
 //! - on Ctrl-C or SIGTERM it stops accepting, lets every connection finish
 //!   the request in flight (hyper's graceful shutdown; idle keep-alive
 //!   connections close at once), waits at most `--grace SECS` (default 5)
-//!   for them, and exits with status 0.
+//!   for them, and exits with status 0;
+//! - with `--threads N`, it runs N independent loops (`loopy::cores::run`),
+//!   each with its own listener on the shared port (`SO_REUSEPORT`), and
+//!   each stops on the signal.
 //!
 //! It needs the `hyper` feature of the examples' crate:
 //!
@@ -50,7 +53,7 @@ const HELLO: &str = "Hello, World!";
 
 /// What `--help` prints.
 const USAGE: &str = "\
-usage: http_hello [--port N] [--header-timeout SECS] [--grace SECS]
+usage: http_hello [--port N] [--header-timeout SECS] [--grace SECS] [--threads N]
 
 Answers every HTTP request with \"Hello, World!\", and a POST with its
 body's length and FNV-1a checksum.
@@ -58,9 +61,11 @@ body's length and FNV-1a checksum.
   --port N                 listen on 127.0.0.1:N (default 8000)
   --header-timeout SECS    cut off a client whose request headers take longer (default 5)
   --grace SECS             on Ctrl-C or SIGTERM, wait this long for requests in flight (default 5)
+  --threads N              run N loops, one per thread, sharing the port (default 1)
   -h, --help               print this and exit";
 
 /// Command-line settings.
+#[derive(Clone)]
 struct Options {
     /// The port to listen on, on 127.0.0.1.
     port: u16,
@@ -68,30 +73,33 @@ struct Options {
     header_timeout: Duration,
     /// How long shutdown waits for the connections to finish.
     grace: Duration,
+    /// How many loops serve the port, one per thread.
+    threads: usize,
 }
 
 /// The connections being served, by the id of the task serving each, so
 /// that shutdown can wait for them.
 type Connections = Rc<RefCell<HashMap<TaskId, JoinHandle<()>>>>;
 
-#[loopy::main]
-async fn main() -> ExitCode {
-    match run(Options::parse()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            errln!("http_hello: {err}");
-            ExitCode::FAILURE
-        }
+fn main() -> ExitCode {
+    let options = Options::parse();
+    // One loop per thread; each serves the connections the kernel gives it.
+    let results = loopy::cores::run(options.threads, move |_| run(options.clone()));
+    let mut status = ExitCode::SUCCESS;
+    for err in results.into_iter().filter_map(Result::err) {
+        errln!("http_hello: {err}");
+        status = ExitCode::FAILURE;
     }
+    status
 }
 
 /// Serves until Ctrl-C or SIGTERM, or until accepting fails for good (an
 /// error), then drains the connections.
 async fn run(options: Options) -> io::Result<()> {
     let shutdown = Shutdown::catch()?;
-    let listener = acceptor::listen(options.port)?;
+    let (listener, which_loop) = acceptor::listen_on_loop(options.port, options.threads)?;
     outln!(
-        "Listening on http://{} (header timeout {} s); press Ctrl-C to stop",
+        "Listening on http://{} ({which_loop}header timeout {} s); press Ctrl-C to stop",
         listener.local_addr()?,
         options.header_timeout.as_secs()
     );
@@ -295,12 +303,14 @@ impl Draining {
 }
 
 impl Options {
-    /// Reads `--port N`, `--header-timeout SECS` and `--grace SECS`.
+    /// Reads `--port N`, `--header-timeout SECS`, `--grace SECS` and
+    /// `--threads N`.
     fn parse() -> Options {
         let defaults = Options {
             port: 8000,
             header_timeout: Duration::from_secs(5),
             grace: Duration::from_secs(5),
+            threads: 1,
         };
         command_line::parse(USAGE, defaults, |options, arg, args| {
             match arg {
@@ -313,9 +323,10 @@ impl Options {
                     let secs = args.value(arg, "a number of seconds")?;
                     options.grace = Duration::from_secs(secs);
                 }
+                "--threads" => options.threads = args.threads(arg)?,
                 _ => return Err(unknown(arg)),
             }
-            Ok(())
+            command_line::shared_port(options.port, options.threads)
         })
     }
 }

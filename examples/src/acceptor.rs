@@ -73,6 +73,32 @@ pub fn listen_shared(port: u16) -> io::Result<TcpListener> {
     listen_with(port, TcpListener::bind_reuse_port)
 }
 
+/// The listener of one of `threads` loops serving `port`: a listener of
+/// its own when it is the only loop, one sharing the port otherwise; with
+/// the words that name the loop in its first line (`"loop 1 of 2, "`, or
+/// nothing when it is the only one).
+///
+/// # Errors
+///
+/// As [`listen`] and [`listen_shared`].
+///
+/// # Examples
+///
+/// ```
+/// # loopy::block_on(async {
+/// let (listener, which_loop) = loopy_examples::acceptor::listen_on_loop(0, 1).unwrap();
+/// assert_ne!(listener.local_addr().unwrap().port(), 0);
+/// assert_eq!(which_loop, "");
+/// # });
+/// ```
+pub fn listen_on_loop(port: u16, threads: usize) -> io::Result<(TcpListener, String)> {
+    if threads == 1 {
+        return Ok((listen(port)?, String::new()));
+    }
+    let which_loop = format!("loop {} of {threads}, ", loopy::cores::index());
+    Ok((listen_shared(port)?, which_loop))
+}
+
 /// Binds 127.0.0.1:`port` with `bind`, saying which address failed.
 fn listen_with(
     port: u16,

@@ -49,6 +49,42 @@ impl Arguments {
             .parse()
             .map_err(|_| format!("{option}: {value:?} is not {what}"))
     }
+
+    /// Takes the next argument as the number of loops `option` (that is,
+    /// `--threads`) asks for: at least one.
+    ///
+    /// # Errors
+    ///
+    /// As [`value`](Arguments::value), and for 0.
+    pub fn threads(&mut self, option: &str) -> Result<usize, String> {
+        match self.value(option, "a number of threads")? {
+            0 => Err(format!("{option}: 0 threads would serve nobody")),
+            threads => Ok(threads),
+        }
+    }
+}
+
+/// Refuses `--port 0` with more than one thread: each loop would bind a
+/// free port of its own instead of sharing one.
+///
+/// # Errors
+///
+/// The message for the user, in that case.
+///
+/// # Examples
+///
+/// ```
+/// use loopy_examples::command_line::shared_port;
+///
+/// assert!(shared_port(8000, 2).is_ok());
+/// assert!(shared_port(0, 1).is_ok());
+/// assert!(shared_port(0, 2).is_err());
+/// ```
+pub fn shared_port(port: u16, threads: usize) -> Result<(), String> {
+    if port == 0 && threads > 1 {
+        return Err("--port 0 cannot be shared by --threads; choose a port".into());
+    }
+    Ok(())
 }
 
 /// Reads the program's arguments into `options`, which start as the

@@ -2,7 +2,8 @@
 //! with several requests on one connection, HTTP/1.0, a 10 MB upload with
 //! `Expect: 100-continue` answered with its checksum, a malformed request
 //! answered with 400 while the server lives on, headers sent too slowly
-//! cut off by `header_read_timeout`, and a clean Ctrl-C.
+//! cut off by `header_read_timeout`, a clean Ctrl-C, and two loops on one
+//! port (`--threads 2`) that SIGTERM stops together.
 //!
 //! Needs `curl` (`.ci/run` installs it) and the examples' `hyper` feature:
 //! `cargo test -p loopy-examples --features hyper --test http_hello`.
@@ -151,4 +152,69 @@ fn ctrl_c_closes_kept_alive_connections_and_exits_0() {
     assert_eq!(read_to_end(&mut client), "");
     server.expect("Stopped");
     assert!(server.exit_status().success());
+}
+
+/// Reads one response to a `GET /` on `client`, up to its body.
+fn get_hello(client: &mut std::net::TcpStream) {
+    client
+        .write_all(b"GET / HTTP/1.1\r\nHost: loopy\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0; 1024];
+    while !answer.ends_with(b"Hello, World!") {
+        let n = client.read(&mut buf).unwrap();
+        assert!(n > 0, "the server closed mid-response");
+        answer.extend_from_slice(&buf[..n]);
+    }
+}
+
+#[test]
+fn two_loops_share_the_port_and_sigterm_stops_both() {
+    // Enough connections that both loops almost surely get some (all to
+    // one loop has a chance of 2 × (1/2)^16).
+    const CONNECTIONS: usize = 16;
+    let port = free_port();
+    let port_arg = port.to_string();
+    let mut server = Example::start(
+        "http_hello",
+        &["--port", &port_arg, "--threads", "2", "--grace", "60"],
+    );
+    server.wait_for(&format!(
+        "Listening on http://127.0.0.1:{port} (loop 0 of 2,"
+    ));
+    server.wait_for(&format!(
+        "Listening on http://127.0.0.1:{port} (loop 1 of 2,"
+    ));
+    let mut clients: Vec<_> = (0..CONNECTIONS).map(|_| connect(port)).collect();
+    for client in &mut clients {
+        get_hello(client);
+    }
+
+    // Every connection is idle and kept alive: each loop closes its own.
+    server.signal(rustix::process::Signal::TERM);
+    for client in &mut clients {
+        assert_eq!(read_to_end(client), "");
+    }
+    let lines = server.all_lines();
+    let finished: Vec<usize> = lines
+        .iter()
+        .filter_map(|line| {
+            line.text
+                .strip_prefix("SIGTERM: no longer accepting; finishing ")
+        })
+        .map(|rest| rest.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(finished.len(), 2, "{finished:?}");
+    assert!(finished.iter().all(|&n| n > 0), "{finished:?}");
+    assert_eq!(finished.iter().sum::<usize>(), CONNECTIONS);
+    let stopped = lines.iter().filter(|line| line.text == "Stopped").count();
+    assert_eq!(stopped, 2, "both loops stopped");
+    assert!(server.exit_status().success());
+}
+
+#[test]
+fn port_0_cannot_be_shared_by_threads() {
+    let mut server = Example::start("http_hello", &["--threads", "2", "--port", "0"]);
+    server.wait_for("--port 0 cannot be shared by --threads; choose a port");
+    assert_eq!(server.exit_status().code(), Some(2));
 }
