@@ -17,9 +17,11 @@ use std::time::{Duration, Instant};
 
 use super::TaskId;
 use crate::trace::Short;
-use crate::wait::{Parked, PollWaits};
+use crate::wait::{self, Parked, PollWaits};
 
-/// The loop's record of one task: five words in its header.
+/// The loop's record of one task, in its header (five words): where it
+/// came from, how often it was polled, what it waits on, when it was born,
+/// and where the registry keeps it.
 pub(crate) struct TaskStats {
     /// Where the task was spawned (or `block_on` called).
     pub(crate) location: Cell<&'static Location<'static>>,
@@ -27,19 +29,33 @@ pub(crate) struct TaskStats {
     pub(crate) polls: Cell<u64>,
     /// What the last poll parked the task's waker on.
     pub(crate) waits: Cell<PollWaits>,
-    /// When the task was spawned, by the loop's coarse clock, as
-    /// `wait::nanos`.
-    pub(crate) spawned: u64,
+    /// When the task was spawned, by the loop's coarse clock, in tenths of
+    /// a second since the process's time zero (`wait::nanos`); good for
+    /// 13 years, and half a word, beside `registry_slot`.
+    spawned: u32,
+    /// Index of this task in the runtime's registry. Loop thread only.
+    pub(crate) registry_slot: Cell<u32>,
 }
 
+/// Nanoseconds in one unit of `TaskStats::spawned`.
+const SPAWNED_UNIT: u64 = 100_000_000;
+
 impl TaskStats {
-    pub(crate) fn new(location: &'static Location<'static>, spawned: u64) -> TaskStats {
+    /// A record for a task spawned at `location` when the loop's clock
+    /// read `now` (as `wait::nanos`).
+    pub(crate) fn new(location: &'static Location<'static>, now: u64) -> TaskStats {
         TaskStats {
             location: Cell::new(location),
             polls: Cell::new(0),
             waits: Cell::new(PollWaits::NONE),
-            spawned,
+            spawned: u32::try_from(now / SPAWNED_UNIT).unwrap_or(u32::MAX),
+            registry_slot: Cell::new(0),
         }
+    }
+
+    /// When the task was spawned, to a tenth of a second.
+    pub(crate) fn spawned(&self) -> Instant {
+        wait::instant(u64::from(self.spawned) * SPAWNED_UNIT)
     }
 
     /// Records one poll and what it parked on.
@@ -115,7 +131,8 @@ impl TaskInfo {
         self.busy
     }
 
-    /// How long ago the task was spawned, to within a turn of the loop.
+    /// How long ago the task was spawned, to within a turn of the loop and
+    /// a tenth of a second.
     pub fn age(&self) -> Duration {
         self.age
     }

@@ -53,12 +53,10 @@ pub(crate) struct Header {
     pub(crate) remote: Arc<Remote>,
     /// The task's id, for `task::id()` and `JoinHandle::id()`. Never changes.
     pub(crate) id: TaskId,
-    /// Index of this task in the runtime's registry. Loop thread only.
-    pub(crate) registry_slot: Cell<u32>,
     /// The waker of whoever awaits the `JoinHandle`. Loop thread only.
     awaiter: Cell<Option<Waker>>,
-    /// Where it was spawned, its polls and what it waits on, for the task
-    /// list. Loop thread only.
+    /// Where it was spawned, its polls, what it waits on and its slot in
+    /// the registry, for the task list. Loop thread only.
     pub(crate) stats: TaskStats,
     /// The task's span for tokio-console, entered for each poll; zero-sized
     /// without the `tracing` feature (see `instrument.rs`).
@@ -148,7 +146,6 @@ impl TaskRef {
                 vtable: &TaskCell::<F>::VTABLE,
                 remote,
                 id,
-                registry_slot: Cell::new(0),
                 awaiter: Cell::new(None),
                 stats,
                 span,

@@ -44,13 +44,13 @@ impl TaskRegistry {
                 slot
             }
         };
-        task.header().registry_slot.set(slot);
+        task.header().stats.registry_slot.set(slot);
         self.slots[slot as usize] = Some(task);
     }
 
     /// Forgets a task that completed, returning the registry's reference.
     pub(crate) fn remove(&mut self, task: &TaskRef) -> Option<TaskRef> {
-        let slot = task.header().registry_slot.get();
+        let slot = task.header().stats.registry_slot.get();
         let entry = self.slots.get_mut(slot as usize)?.take()?;
         self.free.push(slot);
         if !self.names.is_empty() {

@@ -162,7 +162,7 @@ impl Tasks {
                 let busy = self.busy.borrow();
                 busy.get(&id).copied().unwrap_or_default()
             }),
-            age: now.saturating_duration_since(wait::instant(stats.spawned)),
+            age: now.saturating_duration_since(stats.spawned()),
         };
         // `list` runs inside a poll: of `block_on`'s future when no task is.
         let main_state = if current == TaskId::MAIN {
