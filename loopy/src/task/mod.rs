@@ -242,13 +242,12 @@ pub fn list() -> Vec<TaskInfo> {
 }
 
 /// Prints [`list`] to stderr as an aligned table, for a person to read
-/// (a "thread dump" of the loop).
+/// (a "thread dump" of the loop). `hello_server`'s, on SIGQUIT:
 ///
 /// ```text
-/// task                state                   polls       busy        age  spawned at
-/// block_on's future   running                     3          -     5.012s  examples/hello_server.rs:60:1
-/// task 1 "acceptor"   waiting: fd 5 readable      4          -     5.012s  examples/hello_server.rs:72:5
-/// task 2 "client"     waiting: fd 7 readable      2          -     1.250s  examples/hello_server.rs:101:17
+/// task               state                                             polls       busy        age  spawned at
+/// block_on's future  running                                               1          -     2.514s  examples/hello_server.rs:99:19
+/// task 1 "acceptor"  waiting: fd 13 readable                               3          -     2.514s  examples/hello_server.rs:121:22
 /// ```
 ///
 /// A closed stderr is ignored.
