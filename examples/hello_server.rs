@@ -43,8 +43,8 @@ use loopy::task::TaskId;
 use loopy::JoinHandle;
 use loopy_examples::acceptor::{self, Acceptor};
 use loopy_examples::command_line::{self, unknown};
-use loopy_examples::shutdown::{Shutdown, Stop};
-use loopy_examples::{errln, outln, output};
+use loopy_examples::shutdown::{self, Shutdown, Stop};
+use loopy_examples::{outln, output};
 
 /// The answer to every line.
 const HELLO: &[u8] = b"Hello World!\n";
@@ -97,12 +97,7 @@ fn main() -> ExitCode {
     let options = Options::parse();
     // One loop per thread; each serves the clients the kernel gives it.
     let results = loopy::cores::run(options.threads, move |_| run(options.clone()));
-    let mut status = ExitCode::SUCCESS;
-    for err in results.into_iter().filter_map(Result::err) {
-        errln!("hello_server: {err}");
-        status = ExitCode::FAILURE;
-    }
-    status
+    shutdown::exit_status("hello_server", results)
 }
 
 /// Serves until Ctrl-C or SIGTERM, or until accepting fails for good (an

@@ -20,6 +20,7 @@ use std::fmt;
 use std::future::{poll_fn, Future};
 use std::io;
 use std::pin::Pin;
+use std::process::ExitCode;
 use std::task::Poll;
 
 use loopy::signal::unix::{signal, Signal, SignalKind};
@@ -178,4 +179,28 @@ impl fmt::Display for Stop {
             Stop::AcceptorEnded(err) => err.fmt(f),
         }
     }
+}
+
+/// The process's exit status once every loop of a server has stopped:
+/// success, unless a loop ended with an error, which is printed on stderr
+/// after `program`'s name.
+///
+/// # Examples
+///
+/// ```
+/// use std::process::ExitCode;
+///
+/// let ok = loopy_examples::shutdown::exit_status("server", vec![Ok(()), Ok(())]);
+/// assert_eq!(ok, ExitCode::SUCCESS);
+/// let failed = std::io::Error::other("the server stopped accepting");
+/// let status = loopy_examples::shutdown::exit_status("server", vec![Ok(()), Err(failed)]);
+/// assert_eq!(status, ExitCode::FAILURE);
+/// ```
+pub fn exit_status(program: &str, results: Vec<io::Result<()>>) -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    for err in results.into_iter().filter_map(Result::err) {
+        crate::errln!("{program}: {err}");
+        status = ExitCode::FAILURE;
+    }
+    status
 }

@@ -136,16 +136,7 @@ fn ctrl_c_closes_kept_alive_connections_and_exits_0() {
     // only hyper's graceful shutdown can close the idle connection in time.
     let (mut server, port) = start_server(&["--grace", "60", "--header-timeout", "60"]);
     let mut client = connect(port);
-    client
-        .write_all(b"GET / HTTP/1.1\r\nHost: loopy\r\n\r\n")
-        .unwrap();
-    let mut answer = Vec::new();
-    let mut buf = [0; 1024];
-    while !answer.ends_with(b"Hello, World!") {
-        let n = client.read(&mut buf).unwrap();
-        assert!(n > 0, "the server closed mid-response");
-        answer.extend_from_slice(&buf[..n]);
-    }
+    get_hello(&mut client);
     // The connection is idle, kept alive: Ctrl-C must close it.
     server.interrupt();
     server.expect("Ctrl-C: no longer accepting; finishing 1 connection(s)");

@@ -114,12 +114,10 @@ impl RunQueue {
 
     /// Queues `block_on`'s future, unless it is queued already.
     pub(crate) fn push_main(&self) {
-        if !self.main_queued.replace(true) {
-            if let Some(trace) = &self.trace {
-                trace.woken(0, trace::cause());
-            }
-            self.entries.borrow_mut().push_back(Runnable::Main);
+        if let (false, Some(trace)) = (self.main_queued.get(), &self.trace) {
+            trace.woken(0, trace::cause());
         }
+        self.start_main();
     }
 
     pub(crate) fn pop(&self) -> Option<Runnable> {
