@@ -21,6 +21,7 @@ pub(crate) type LoopLocal<T> = RefCell<Option<Rc<T>>>;
 /// while the thread's locals are being torn down). The slot stays borrowed
 /// while `f` runs, so `f` must not start or end a `block_on`: queueing a
 /// task or spawning one is fine, and is what this is for.
+#[inline]
 pub(crate) fn with<T, R>(
     slot: &'static LocalKey<LoopLocal<T>>,
     f: impl FnOnce(Option<&T>) -> R,

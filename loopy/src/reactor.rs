@@ -55,6 +55,16 @@
 //! looks once more. A socket that hears from its peer within the grace
 //! period never pays for the extra read; a FIN that hid behind a short
 //! read is seen at most about 20 ms late.
+//!
+//! Keeping that cheap matters, since an echo-like socket makes a short read
+//! on nearly every message. Short reads are kept in *generations*, one per
+//! wait: a short read joins the generation of the last wait, which holds
+//! that wait's time and a plain list of sources. A source remembers the
+//! number of its generation, and an event settles it by forgetting that
+//! number; nothing is taken off the list. When a generation is older than
+//! the grace period, the loop walks its list once and marks readable every
+//! source still unconfirmed from it. So a short read costs a push onto a
+//! list and, 20 ms later, one look.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -94,11 +104,28 @@ pub(crate) struct Reactor {
     /// I/O operations the task being polled may still complete before it
     /// has to yield; refilled before every poll.
     budget: Cell<u32>,
-    /// Sources whose readability a short read cleared, oldest first, with
-    /// the time from which each is counted (see the module docs).
-    unconfirmed: RefCell<VecDeque<(Instant, Rc<Source>)>>,
+    /// Sources whose readability a short read cleared, by the wait they
+    /// followed, oldest first (see the module docs).
+    short_reads: RefCell<VecDeque<Generation>>,
+    /// Lists of generations already expired, kept to be reused.
+    spare_lists: RefCell<Vec<Vec<Rc<Source>>>>,
     /// When the last wait returned: no event handled since is newer.
     last_wait: Cell<Instant>,
+    /// Waits so far, plus one: the number of the generation a short read
+    /// made now joins (never 0, which means "confirmed").
+    generation: Cell<u64>,
+}
+
+/// The short reads made between two waits.
+struct Generation {
+    /// The number the sources of this generation carry while unconfirmed.
+    number: u64,
+    /// When the wait before them returned, from which their grace period
+    /// is counted.
+    since: Instant,
+    /// The sources, each pushed when its short read made it unconfirmed;
+    /// an event may have settled it since.
+    sources: Vec<Rc<Source>>,
 }
 
 /// The sources by key, with free slots reused.
@@ -116,12 +143,16 @@ pub(crate) struct Source {
     fd: i32,
     /// `READABLE` and `WRITABLE` bits, as last learned.
     ready: Cell<u8>,
-    /// Since when a short read has cleared `READABLE` without an event to
-    /// confirm it; `None` once confirmed. The time also tells this marking
-    /// from an earlier one whose queue entry is still waiting to expire.
-    unconfirmed_since: Cell<Option<Instant>>,
+    /// The generation of the short read that cleared `READABLE` without
+    /// an event to confirm it; 0 once confirmed. The number also tells this
+    /// marking from an earlier one still listed in an older generation.
+    unconfirmed_in: Cell<u64>,
     /// Wakers of tasks waiting to read, then to write.
     waiters: [RefCell<Waiters>; 2],
+    /// The directions whose `waiters` may hold a waker, so that an event
+    /// for a direction nobody waits on (most often: writable) costs one
+    /// bit test.
+    parked: Cell<u8>,
 }
 
 /// Which way a task waits on a source.
@@ -203,8 +234,10 @@ impl Reactor {
             events: RefCell::new(Events::with_capacity(EVENTS_PER_WAIT)),
             woken: RefCell::new(Vec::new()),
             budget: Cell::new(BUDGET_PER_POLL),
-            unconfirmed: RefCell::new(VecDeque::new()),
+            short_reads: RefCell::new(VecDeque::new()),
+            spare_lists: RefCell::new(Vec::new()),
             last_wait: Cell::new(Instant::now()),
+            generation: Cell::new(1),
         }
     }
 
@@ -253,8 +286,9 @@ impl Reactor {
             key,
             fd: fd.as_raw_fd(),
             ready: Cell::new(Direction::Read.bit() | Direction::Write.bit()),
-            unconfirmed_since: Cell::new(None),
+            unconfirmed_in: Cell::new(0),
             waiters: Default::default(),
+            parked: Cell::new(0),
         });
         // SAFETY: `add_with_mode` requires that the descriptor be removed
         // from the poller before it is closed. `io::Async`, the only caller,
@@ -286,6 +320,7 @@ impl Reactor {
             sources.free.push(source.key);
         }
         let mut woken = Vec::new();
+        source.parked.set(0);
         for waiters in &source.waiters {
             waiters.borrow_mut().take_into(source.fd, &mut woken);
         }
@@ -309,6 +344,7 @@ impl Reactor {
             events.clear();
             self.poller.wait(&mut events, timeout)?;
             self.last_wait.set(Instant::now());
+            self.generation.set(self.generation.get() + 1);
             let sources = self.sources.borrow();
             for event in events.iter() {
                 // An event for a slot freed (or reused) since the wait began
@@ -317,9 +353,15 @@ impl Reactor {
                 if let Some(Some(source)) = sources.entries.get(event.key) {
                     // Any event carries the whole current mask: it settles
                     // an unconfirmed short read either way.
-                    source.unconfirmed_since.set(None);
-                    source.mark_ready(event.readable, Direction::Read, &mut woken);
-                    source.mark_ready(event.writable, Direction::Write, &mut woken);
+                    source.unconfirmed_in.set(0);
+                    let mut bits = 0;
+                    if event.readable {
+                        bits |= Direction::Read.bit();
+                    }
+                    if event.writable {
+                        bits |= Direction::Write.bit();
+                    }
+                    source.mark_ready(bits, &mut woken);
                 }
             }
             events.len()
@@ -333,14 +375,25 @@ impl Reactor {
 impl Reactor {
     /// A short read left `source` drained, probably: stop reading until an
     /// event comes, or until the grace period runs out unconfirmed.
+    #[inline]
     pub(crate) fn assume_drained(&self, source: &Rc<Source>) {
         source.clear_ready(Direction::Read);
-        if source.unconfirmed_since.get().is_none() {
-            let since = self.last_wait.get();
-            source.unconfirmed_since.set(Some(since));
-            self.unconfirmed
-                .borrow_mut()
-                .push_back((since, Rc::clone(source)));
+        if source.unconfirmed_in.get() == 0 {
+            let number = self.generation.get();
+            source.unconfirmed_in.set(number);
+            let mut short_reads = self.short_reads.borrow_mut();
+            match short_reads.back_mut() {
+                Some(last) if last.number == number => last.sources.push(Rc::clone(source)),
+                _ => {
+                    let mut sources = self.spare_lists.borrow_mut().pop().unwrap_or_default();
+                    sources.push(Rc::clone(source));
+                    short_reads.push_back(Generation {
+                        number,
+                        since: self.last_wait.get(),
+                        sources,
+                    });
+                }
+            }
         }
     }
 
@@ -348,60 +401,106 @@ impl Reactor {
     /// short read has gone unconfirmed for the grace period by `now`.
     pub(crate) fn expire_unconfirmed(&self, now: Instant) {
         let mut woken = Vec::new();
-        {
-            let mut unconfirmed = self.unconfirmed.borrow_mut();
-            while let Some((since, _)) = unconfirmed.front() {
-                if *since + UNCONFIRMED_GRACE > now {
-                    break;
-                }
-                let (since, source) = unconfirmed.pop_front().expect("front() was Some");
+        loop {
+            let mut short_reads = self.short_reads.borrow_mut();
+            let Some(oldest) = short_reads.front() else {
+                break;
+            };
+            if oldest.since + UNCONFIRMED_GRACE > now {
+                break;
+            }
+            let Generation {
+                number,
+                mut sources,
+                ..
+            } = short_reads.pop_front().expect("front() was Some");
+            drop(short_reads);
+            for source in sources.drain(..) {
                 // Unless an event settled this marking meanwhile (and maybe a
-                // later short read made a new one, with its own entry).
-                if source.unconfirmed_since.get() == Some(since) {
-                    source.unconfirmed_since.set(None);
-                    source.mark_ready(true, Direction::Read, &mut woken);
+                // later short read made a new one, in a younger generation).
+                if source.unconfirmed_in.get() == number {
+                    source.unconfirmed_in.set(0);
+                    source.mark_ready(Direction::Read.bit(), &mut woken);
                 }
             }
+            self.spare_lists.borrow_mut().push(sources);
         }
         wake_all(&mut woken);
     }
 
-    /// When the oldest unconfirmed short read expires. Entries that events
-    /// have settled are dropped here, so they do not wake the loop.
+    /// Whether any short read may still be unconfirmed: the loop then
+    /// checks the time each turn.
+    pub(crate) fn has_short_reads(&self) -> bool {
+        !self.short_reads.borrow().is_empty()
+    }
+
+    /// When the oldest unconfirmed short read expires. Generations that
+    /// events have settled whole are dropped here, so an idle loop does not
+    /// wake for them.
     pub(crate) fn next_expiry(&self) -> Option<Instant> {
-        let mut unconfirmed = self.unconfirmed.borrow_mut();
-        while let Some((since, source)) = unconfirmed.front() {
-            if source.unconfirmed_since.get() == Some(*since) {
-                return Some(*since + UNCONFIRMED_GRACE);
+        let mut short_reads = self.short_reads.borrow_mut();
+        while let Some(oldest) = short_reads.front() {
+            let number = oldest.number;
+            if oldest
+                .sources
+                .iter()
+                .any(|source| source.unconfirmed_in.get() == number)
+            {
+                return Some(oldest.since + UNCONFIRMED_GRACE);
             }
-            unconfirmed.pop_front();
+            let mut settled = short_reads.pop_front().expect("front() was Some");
+            settled.sources.clear();
+            self.spare_lists.borrow_mut().push(settled.sources);
         }
         None
     }
 }
 
 impl Source {
-    fn mark_ready(&self, yes: bool, dir: Direction, woken: &mut Vec<(i32, Waker)>) {
-        if yes {
-            self.ready.set(self.ready.get() | dir.bit());
-            self.waiters[dir as usize]
-                .borrow_mut()
-                .take_into(self.fd, woken);
+    #[inline]
+    /// Records readiness in the directions of `bits` and collects the
+    /// wakers parked on them.
+    fn mark_ready(&self, bits: u8, woken: &mut Vec<(i32, Waker)>) {
+        self.ready.set(self.ready.get() | bits);
+        let parked = self.parked.get();
+        if parked & bits != 0 {
+            self.parked.set(parked & !bits);
+            for dir in [Direction::Read, Direction::Write] {
+                if parked & bits & dir.bit() != 0 {
+                    self.waiters[dir as usize]
+                        .borrow_mut()
+                        .take_into(self.fd, woken);
+                }
+            }
         }
+    }
+
+    /// Parks `waker` on direction `dir` until the next event for it.
+    fn register(&self, dir: Direction, waker: &Waker) {
+        self.parked.set(self.parked.get() | dir.bit());
+        self.waiters[dir as usize].borrow_mut().register(waker);
     }
 
     /// `Ready` if the source may be ready in direction `dir`; otherwise
     /// parks `cx`'s waker until the poller says it is.
+    #[inline]
     pub(crate) fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<()> {
         if self.ready.get() & dir.bit() != 0 {
             return Poll::Ready(());
         }
-        self.waiters[dir as usize].borrow_mut().register(cx.waker());
+        self.park(dir, cx.waker());
+        Poll::Pending
+    }
+
+    /// Parks `waker` until the poller says the source is ready in `dir`.
+    /// Kept out of line so that the ready path above stays a bit test.
+    #[inline(never)]
+    fn park(&self, dir: Direction, waker: &Waker) {
+        self.register(dir, waker);
         wait::parked(match dir {
             Direction::Read => Parked::Readable(self.fd),
             Direction::Write => Parked::Writable(self.fd),
         });
-        Poll::Pending
     }
 
     /// `Ready` once an operation in direction `dir` on `fd`, this source's
@@ -421,7 +520,7 @@ impl Source {
         // The descriptor is not ready: the optimistic bit may as well say
         // so, and the edge that ends the wait will set it again.
         self.clear_ready(dir);
-        self.waiters[dir as usize].borrow_mut().register(cx.waker());
+        self.register(dir, cx.waker());
         Poll::Pending
     }
 

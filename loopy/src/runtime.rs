@@ -456,7 +456,7 @@ impl Core {
         // 3. Fire the timers that are due, and give up on short reads that
         //    no event has confirmed for a while (see `reactor.rs`).
         let mut fired = 0;
-        if self.timers.armed() > 0 || self.reactor.next_expiry().is_some() {
+        if self.timers.armed() > 0 || self.reactor.has_short_reads() {
             let now = Instant::now();
             self.tasks.clock.set(wait::nanos(now));
             fired = self.timers.fire_due(now, |fired| {

@@ -261,6 +261,7 @@ impl<T: AsFd> Async<T> {
     }
 
     /// The poll form of [`read_with`](Async::read_with).
+    #[inline]
     pub fn poll_read_with<R>(
         &self,
         cx: &mut Context<'_>,
@@ -270,6 +271,7 @@ impl<T: AsFd> Async<T> {
     }
 
     /// The poll form of [`write_with`](Async::write_with).
+    #[inline]
     pub fn poll_write_with<R>(
         &self,
         cx: &mut Context<'_>,
@@ -282,6 +284,7 @@ impl<T: AsFd> Async<T> {
     /// edge; otherwise hand back what it returned. A task that has used up
     /// its I/O budget for this poll yields first, so that one busy socket
     /// cannot keep the loop from everything else.
+    #[inline]
     fn poll_io<R>(
         &self,
         dir: Direction,

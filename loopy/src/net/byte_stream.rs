@@ -7,7 +7,7 @@
 //! `send_all`, `recv_exact`, `shutdown`, the non-blocking connect and the
 //! `futures_io` traits over to it.
 
-use std::future::poll_fn;
+use std::future::{poll_fn, Future};
 use std::io::{self, Read, Write};
 use std::net::Shutdown;
 use std::os::fd::AsFd;
@@ -72,8 +72,11 @@ where
     }
 
     /// Receives up to `buf.len()` bytes; `Ok(0)` is end-of-stream.
-    pub(crate) async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_recv(cx, buf)).await
+    pub(crate) fn recv<'a>(
+        &'a self,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = io::Result<usize>> + 'a {
+        poll_fn(move |cx| self.poll_recv(cx, buf))
     }
 
     /// Receives exactly `buf.len()` bytes, or fails with `UnexpectedEof`
@@ -98,8 +101,11 @@ where
     }
 
     /// Sends some of `buf` and returns how much.
-    pub(crate) async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_send(cx, buf)).await
+    pub(crate) fn send<'a>(
+        &'a self,
+        buf: &'a [u8],
+    ) -> impl Future<Output = io::Result<usize>> + 'a {
+        poll_fn(move |cx| self.poll_send(cx, buf))
     }
 
     /// Sends all of `buf`, however many sends that takes.
@@ -124,6 +130,7 @@ where
     }
 
     /// The poll form of `recv`.
+    #[inline]
     pub(crate) fn poll_recv(
         &self,
         cx: &mut Context<'_>,
@@ -157,6 +164,7 @@ where
     /// Runs the read `op` into a buffer of `len` bytes. A read shorter than
     /// its buffer emptied the socket (true of stream sockets), so the
     /// reactor may skip the read that would only say `WouldBlock`.
+    #[inline]
     fn poll_read_stream(
         &self,
         cx: &mut Context<'_>,
@@ -177,6 +185,7 @@ where
     /// `SIGPIPE` (which kills a process that has not ignored it). The
     /// standard library's `write` does that for TCP, but for Unix streams
     /// only in recent versions: not in Rust 1.82, which loopy supports.
+    #[inline]
     pub(crate) fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.io.poll_write_with(cx, |socket| {
             Ok(rustix::net::send(socket, buf, SendFlags::NOSIGNAL)?)

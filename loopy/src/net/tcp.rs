@@ -1,6 +1,7 @@
 //! TCP: `TcpListener` and `TcpStream`.
 
 use std::fmt;
+use std::future::Future;
 use std::io;
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 
@@ -231,8 +232,8 @@ impl TcpStream {
     /// # Errors
     ///
     /// The OS error, such as `ConnectionReset`.
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stream.recv(buf).await
+    pub fn recv<'a>(&'a self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        self.stream.recv(buf)
     }
 
     /// Receives exactly `buf.len()` bytes.
@@ -250,8 +251,8 @@ impl TcpStream {
     /// # Errors
     ///
     /// The OS error, such as `BrokenPipe` or `ConnectionReset`.
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.stream.send(buf).await
+    pub fn send<'a>(&'a self, buf: &'a [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        self.stream.send(buf)
     }
 
     /// Sends all of `buf`, however many sends that takes.

@@ -81,6 +81,7 @@ impl RunQueue {
     }
 
     /// Queues a task that was woken.
+    #[inline]
     pub(crate) fn push(&self, task: TaskRef) {
         if self.trace.is_some() {
             self.traced(&task);
@@ -168,6 +169,7 @@ enum End {
     Back,
 }
 
+#[inline]
 fn queue(task: TaskRef, end: End) {
     let elsewhere = loop_local::with(&CURRENT, |queue| match queue {
         Some(queue) if Arc::ptr_eq(&queue.remote, &task.header().remote) => {

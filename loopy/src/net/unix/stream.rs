@@ -1,6 +1,7 @@
 //! `UnixStream`: a connection over a Unix socket.
 
 use std::fmt;
+use std::future::Future;
 use std::io;
 use std::net::Shutdown;
 use std::os::unix::net::SocketAddr;
@@ -228,8 +229,8 @@ impl UnixStream {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.stream.recv(buf).await
+    pub fn recv<'a>(&'a self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        self.stream.recv(buf)
     }
 
     /// Receives exactly `buf.len()` bytes.
@@ -272,8 +273,8 @@ impl UnixStream {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.stream.send(buf).await
+    pub fn send<'a>(&'a self, buf: &'a [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        self.stream.send(buf)
     }
 
     /// Sends all of `buf`, however many sends that takes.
