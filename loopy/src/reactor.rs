@@ -107,7 +107,8 @@ pub(crate) struct Reactor {
     /// Sources whose readability a short read cleared, by the wait they
     /// followed, oldest first (see the module docs).
     short_reads: RefCell<VecDeque<Generation>>,
-    /// Lists of generations already expired, kept to be reused.
+    /// Emptied lists of expired generations, kept (up to `SPARE_LISTS` of
+    /// them) so that a busy loop does not grow a new list on every wait.
     spare_lists: RefCell<Vec<Vec<Rc<Source>>>>,
     /// When the last wait returned: no event handled since is newer.
     last_wait: Cell<Instant>,
@@ -216,6 +217,9 @@ const BUDGET_PER_POLL: u32 = 128;
 /// How long a short read is trusted to have drained a socket without an
 /// event to confirm it; after that the reader reads once more.
 pub(crate) const UNCONFIRMED_GRACE: Duration = Duration::from_millis(20);
+
+/// How many emptied generation lists the reactor keeps for reuse.
+const SPARE_LISTS: usize = 64;
 
 /// How many events one wait takes in at most; more wait for the next.
 const EVENTS_PER_WAIT: NonZeroUsize = match NonZeroUsize::new(1024) {
@@ -423,9 +427,19 @@ impl Reactor {
                     source.mark_ready(Direction::Read.bit(), &mut woken);
                 }
             }
-            self.spare_lists.borrow_mut().push(sources);
+            self.keep_spare(sources);
         }
         wake_all(&mut woken);
+    }
+
+    /// Empties an expired generation's list and keeps it for reuse, unless
+    /// enough are kept already.
+    fn keep_spare(&self, mut list: Vec<Rc<Source>>) {
+        let mut spare = self.spare_lists.borrow_mut();
+        if spare.len() < SPARE_LISTS {
+            list.clear();
+            spare.push(list);
+        }
     }
 
     /// Whether any short read may still be unconfirmed: the loop then
@@ -448,9 +462,8 @@ impl Reactor {
             {
                 return Some(oldest.since + UNCONFIRMED_GRACE);
             }
-            let mut settled = short_reads.pop_front().expect("front() was Some");
-            settled.sources.clear();
-            self.spare_lists.borrow_mut().push(settled.sources);
+            let settled = short_reads.pop_front().expect("front() was Some");
+            self.keep_spare(settled.sources);
         }
         None
     }
@@ -553,13 +566,16 @@ fn would_not_block(fd: BorrowedFd<'_>, dir: Direction) -> bool {
 #[cfg(test)]
 mod tests {
     use std::fs::File;
+    use std::io::Write;
     use std::os::fd::AsFd;
     use std::os::unix::net::UnixStream;
+    use std::rc::Rc;
     use std::sync::Arc;
+    use std::time::{Duration, Instant};
 
     use polling::Poller;
 
-    use super::Reactor;
+    use super::{Direction, Reactor, Source, SPARE_LISTS, UNCONFIRMED_GRACE};
 
     fn reactor() -> Reactor {
         Reactor::new(Arc::new(Poller::new().unwrap()))
@@ -574,6 +590,72 @@ mod tests {
     /// epoll refuses regular files (`EPERM`).
     fn unpollable() -> File {
         File::open("/proc/self/exe").unwrap()
+    }
+
+    /// Whether `source` is marked readable.
+    fn readable(source: &Source) -> bool {
+        source.ready.get() & Direction::Read.bit() != 0
+    }
+
+    /// Registers one end of a fresh pair and takes in the event that
+    /// registering an edge-triggered socket reports at once.
+    fn settled_source(reactor: &Reactor) -> (Rc<Source>, UnixStream, UnixStream) {
+        let (a, b) = UnixStream::pair().unwrap();
+        let source = reactor.register(a.as_fd()).unwrap();
+        reactor.wait(Some(Duration::ZERO)).unwrap();
+        (source, a, b)
+    }
+
+    #[test]
+    fn a_short_read_that_an_event_settles_holds_no_deadline() {
+        let reactor = reactor();
+        let (source, a, mut b) = settled_source(&reactor);
+        reactor.assume_drained(&source);
+        assert!(!readable(&source));
+        let deadline = reactor.next_expiry().expect("an unconfirmed short read");
+        assert!(deadline <= Instant::now() + UNCONFIRMED_GRACE);
+
+        b.write_all(b"more").unwrap();
+        assert_eq!(reactor.wait(Some(Duration::ZERO)).unwrap(), 1);
+        assert!(readable(&source));
+        assert_eq!(reactor.next_expiry(), None, "the event settled it");
+        assert!(!reactor.has_short_reads(), "its generation was dropped");
+        reactor.deregister(&source, a.as_fd());
+    }
+
+    #[test]
+    fn a_short_read_no_event_settles_is_read_again_after_the_grace() {
+        let reactor = reactor();
+        let (source, a, _b) = settled_source(&reactor);
+        reactor.assume_drained(&source);
+        // A wait that brings nothing for it does not settle it.
+        assert_eq!(reactor.wait(Some(Duration::ZERO)).unwrap(), 0);
+        let deadline = reactor.next_expiry().expect("still unconfirmed");
+
+        reactor.expire_unconfirmed(deadline - Duration::from_millis(1));
+        assert!(!readable(&source), "not before the grace period ends");
+        reactor.expire_unconfirmed(deadline);
+        assert!(readable(&source), "readable again, so its reader looks");
+        assert_eq!(reactor.next_expiry(), None);
+        reactor.deregister(&source, a.as_fd());
+    }
+
+    #[test]
+    fn expired_generations_keep_a_bounded_number_of_lists() {
+        let reactor = reactor();
+        let (source, a, mut b) = settled_source(&reactor);
+        // Each wait's event settles the short read before it, but its
+        // generation stays queued until the loop next looks.
+        for _ in 0..3 * SPARE_LISTS {
+            reactor.assume_drained(&source);
+            b.write_all(b"x").unwrap();
+            assert_eq!(reactor.wait(Some(Duration::ZERO)).unwrap(), 1);
+        }
+        assert!(reactor.has_short_reads());
+        assert_eq!(reactor.next_expiry(), None);
+        assert!(!reactor.has_short_reads());
+        assert!(reactor.spare_lists.borrow().len() <= SPARE_LISTS);
+        reactor.deregister(&source, a.as_fd());
     }
 
     #[test]
