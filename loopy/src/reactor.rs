@@ -127,6 +127,10 @@ struct Generation {
     /// The sources, each pushed when its short read made it unconfirmed;
     /// an event may have settled it since.
     sources: Vec<Rc<Source>>,
+    /// How many of the first `sources` are known to be settled, so that
+    /// looking for the first unsettled one resumes where it stopped. (A
+    /// settled source never carries this generation's number again.)
+    settled: usize,
 }
 
 /// The sources by key, with free slots reused.
@@ -395,6 +399,7 @@ impl Reactor {
                         number,
                         since: self.last_wait.get(),
                         sources,
+                        settled: 0,
                     });
                 }
             }
@@ -442,6 +447,11 @@ impl Reactor {
         }
     }
 
+    /// When the last wait on the poller returned.
+    pub(crate) fn last_wait(&self) -> Instant {
+        self.last_wait.get()
+    }
+
     /// Whether any short read may still be unconfirmed: the loop then
     /// checks the time each turn.
     pub(crate) fn has_short_reads(&self) -> bool {
@@ -453,13 +463,13 @@ impl Reactor {
     /// wake for them.
     pub(crate) fn next_expiry(&self) -> Option<Instant> {
         let mut short_reads = self.short_reads.borrow_mut();
-        while let Some(oldest) = short_reads.front() {
+        while let Some(oldest) = short_reads.front_mut() {
             let number = oldest.number;
-            if oldest
-                .sources
+            let unsettled = oldest.sources[oldest.settled..]
                 .iter()
-                .any(|source| source.unconfirmed_in.get() == number)
-            {
+                .position(|source| source.unconfirmed_in.get() == number);
+            if let Some(at) = unsettled {
+                oldest.settled += at;
                 return Some(oldest.since + UNCONFIRMED_GRACE);
             }
             let settled = short_reads.pop_front().expect("front() was Some");
@@ -470,9 +480,9 @@ impl Reactor {
 }
 
 impl Source {
-    #[inline]
     /// Records readiness in the directions of `bits` and collects the
     /// wakers parked on them.
+    #[inline]
     fn mark_ready(&self, bits: u8, woken: &mut Vec<(i32, Waker)>) {
         self.ready.set(self.ready.get() | bits);
         let parked = self.parked.get();

@@ -456,8 +456,10 @@ impl Core {
         // 3. Fire the timers that are due, and give up on short reads that
         //    no event has confirmed for a while (see `reactor.rs`).
         let mut fired = 0;
+        // Read only when something has a deadline, and used again below.
+        let mut now = None;
         if self.timers.armed() > 0 || self.reactor.has_short_reads() {
-            let now = Instant::now();
+            let now = *now.insert(Instant::now());
             self.tasks.clock.set(wait::nanos(now));
             fired = self.timers.fire_due(now, |fired| {
                 if events {
@@ -477,7 +479,9 @@ impl Core {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            Some(deadline.map(|deadline| deadline.saturating_duration_since(Instant::now())))
+            Some(deadline.map(|deadline| {
+                deadline.saturating_duration_since(now.unwrap_or_else(Instant::now))
+            }))
         } else if polls >= self.event_interval && self.reactor.has_sources() {
             Some(Some(Duration::ZERO))
         } else {
@@ -517,9 +521,9 @@ impl Core {
             // progress after it.
             panic!("loopy: waiting on the poller failed: {err}")
         });
-        // The clock read that keeps the loop's coarse clock (task ages)
-        // within a wait of the truth.
-        let now = Instant::now();
+        // The reactor's clock read as the wait returned keeps the loop's
+        // coarse clock (task ages) within a wait of the truth.
+        let now = self.reactor.last_wait();
         self.tasks.clock.set(wait::nanos(now));
         let slept = start.map_or(Duration::ZERO, |start| now - start);
         if self.trace.events() {
