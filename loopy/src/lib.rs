@@ -40,9 +40,8 @@
 //! `task/waker.rs` (the waker's vtable), the two places that hand a task's
 //! typed output over (`JoinHandle::new` in `runtime.rs`, its poll in
 //! `task/join.rs`), the one call that registers a descriptor with the
-//! poller (`reactor.rs`), the one that installs signal handlers
-//! (`signal/self_pipe.rs`), and the slow-poll watchdog's leaving of the
-//! process's descriptor table (`fd_table.rs`), each with its unit test.
+//! poller (`reactor.rs`) and the one that installs signal handlers
+//! (`signal/self_pipe.rs`).
 //!
 //! # Threads
 //!
@@ -75,7 +74,6 @@
 
 mod blocking;
 pub mod cores;
-mod fd_table;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;

@@ -31,7 +31,6 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::fd_table;
 use crate::unwind;
 
 /// The default threshold.
@@ -164,12 +163,8 @@ impl Watchdog {
         self.added.notify_one();
     }
 
-    /// Looks at every loop a few times per threshold, forever. First it
-    /// leaves the process's descriptor table, which it has no use for, so
-    /// that the loops' syscalls do not pay for a shared one (`fd_table.rs`);
-    /// if it cannot, the loops are only slower.
+    /// Looks at every loop a few times per threshold, forever.
     fn run(&self) {
-        let _ = fd_table::leave_shared();
         let mut sightings: Vec<Sighting> = Vec::new();
         loop {
             // Take in new loops; sleep while there are none.
