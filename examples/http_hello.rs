@@ -114,14 +114,14 @@ async fn run(options: Options) -> io::Result<()> {
         server.cancel();
         let _ = server.await;
     }
-    let open: Vec<JoinHandle<()>> = connections.borrow_mut().drain().map(|(_, c)| c).collect();
+    let mut open: Vec<JoinHandle<()>> = connections.borrow_mut().drain().map(|(_, c)| c).collect();
     outln!("{stop}; finishing {} connection(s)", open.len());
     draining.start();
     let all_done = async {
-        for connection in &open {
-            while !connection.is_finished() {
-                loopy::sleep(Duration::from_millis(10)).await;
-            }
+        for connection in &mut open {
+            // Each connection says how it ended; a panic, the only error
+            // a handle can bring, was printed by the panic hook.
+            let _ = connection.await;
         }
     };
     if loopy::timeout(options.grace, all_done).await.is_err() {

@@ -57,14 +57,15 @@
 //! read is seen at most about 20 ms late.
 //!
 //! Keeping that cheap matters, since an echo-like socket makes a short read
-//! on nearly every message. Short reads are kept in *generations*, one per
-//! wait: a short read joins the generation of the last wait, which holds
-//! that wait's time and a plain list of sources. A source remembers the
-//! number of its generation, and an event settles it by forgetting that
-//! number; nothing is taken off the list. When a generation is older than
-//! the grace period, the loop walks its list once and marks readable every
-//! source still unconfirmed from it. So a short read costs a push onto a
-//! list and, 20 ms later, one look.
+//! on nearly every message. Short reads wait in one queue, in the order
+//! they were made, cut into *generations*, one per wait: a short read joins
+//! the generation of the last wait, which holds that wait's time and how
+//! many entries of the queue are its own. A source remembers the number of
+//! its generation, and an event settles it by forgetting that number;
+//! nothing is taken off the queue. When a generation is older than the
+//! grace period, the loop takes its entries off once and marks readable
+//! every source still unconfirmed from it. So a short read costs a push
+//! onto the queue and, 20 ms later, one look.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -104,17 +105,25 @@ pub(crate) struct Reactor {
     /// I/O operations the task being polled may still complete before it
     /// has to yield; refilled before every poll.
     budget: Cell<u32>,
-    /// Sources whose readability a short read cleared, by the wait they
-    /// followed, oldest first (see the module docs).
-    short_reads: RefCell<VecDeque<Generation>>,
-    /// Emptied lists of expired generations, kept (up to `SPARE_LISTS` of
-    /// them) so that a busy loop does not grow a new list on every wait.
-    spare_lists: RefCell<Vec<Vec<Rc<Source>>>>,
+    /// Sources whose readability a short read cleared, oldest first, and
+    /// the waits they followed (see the module docs).
+    short_reads: RefCell<ShortReads>,
     /// When the last wait returned: no event handled since is newer.
     last_wait: Cell<Instant>,
     /// Waits so far, plus one: the number of the generation a short read
     /// made now joins (never 0, which means "confirmed").
     generation: Cell<u64>,
+}
+
+/// The short reads not yet expired.
+#[derive(Default)]
+struct ShortReads {
+    /// The sources, each pushed when its short read made it unconfirmed;
+    /// an event may have settled it since.
+    sources: VecDeque<Rc<Source>>,
+    /// The waits those short reads followed, oldest first, each owning the
+    /// next `len` entries of `sources`.
+    generations: VecDeque<Generation>,
 }
 
 /// The short reads made between two waits.
@@ -124,13 +133,8 @@ struct Generation {
     /// When the wait before them returned, from which their grace period
     /// is counted.
     since: Instant,
-    /// The sources, each pushed when its short read made it unconfirmed;
-    /// an event may have settled it since.
-    sources: Vec<Rc<Source>>,
-    /// How many of the first `sources` are known to be settled, so that
-    /// looking for the first unsettled one resumes where it stopped. (A
-    /// settled source never carries this generation's number again.)
-    settled: usize,
+    /// How many entries of `ShortReads::sources` are this generation's.
+    len: usize,
 }
 
 /// The sources by key, with free slots reused.
@@ -222,9 +226,6 @@ const BUDGET_PER_POLL: u32 = 128;
 /// event to confirm it; after that the reader reads once more.
 pub(crate) const UNCONFIRMED_GRACE: Duration = Duration::from_millis(20);
 
-/// How many emptied generation lists the reactor keeps for reuse.
-const SPARE_LISTS: usize = 64;
-
 /// How many events one wait takes in at most; more wait for the next.
 const EVENTS_PER_WAIT: NonZeroUsize = match NonZeroUsize::new(1024) {
     Some(n) => n,
@@ -242,8 +243,7 @@ impl Reactor {
             events: RefCell::new(Events::with_capacity(EVENTS_PER_WAIT)),
             woken: RefCell::new(Vec::new()),
             budget: Cell::new(BUDGET_PER_POLL),
-            short_reads: RefCell::new(VecDeque::new()),
-            spare_lists: RefCell::new(Vec::new()),
+            short_reads: RefCell::default(),
             last_wait: Cell::new(Instant::now()),
             generation: Cell::new(1),
         }
@@ -390,18 +390,14 @@ impl Reactor {
             let number = self.generation.get();
             source.unconfirmed_in.set(number);
             let mut short_reads = self.short_reads.borrow_mut();
-            match short_reads.back_mut() {
-                Some(last) if last.number == number => last.sources.push(Rc::clone(source)),
-                _ => {
-                    let mut sources = self.spare_lists.borrow_mut().pop().unwrap_or_default();
-                    sources.push(Rc::clone(source));
-                    short_reads.push_back(Generation {
-                        number,
-                        since: self.last_wait.get(),
-                        sources,
-                        settled: 0,
-                    });
-                }
+            short_reads.sources.push_back(Rc::clone(source));
+            match short_reads.generations.back_mut() {
+                Some(last) if last.number == number => last.len += 1,
+                _ => short_reads.generations.push_back(Generation {
+                    number,
+                    since: self.last_wait.get(),
+                    len: 1,
+                }),
             }
         }
     }
@@ -410,41 +406,28 @@ impl Reactor {
     /// short read has gone unconfirmed for the grace period by `now`.
     pub(crate) fn expire_unconfirmed(&self, now: Instant) {
         let mut woken = Vec::new();
-        loop {
+        {
             let mut short_reads = self.short_reads.borrow_mut();
-            let Some(oldest) = short_reads.front() else {
-                break;
-            };
-            if oldest.since + UNCONFIRMED_GRACE > now {
-                break;
-            }
-            let Generation {
-                number,
-                mut sources,
-                ..
-            } = short_reads.pop_front().expect("front() was Some");
-            drop(short_reads);
-            for source in sources.drain(..) {
-                // Unless an event settled this marking meanwhile (and maybe a
-                // later short read made a new one, in a younger generation).
-                if source.unconfirmed_in.get() == number {
-                    source.unconfirmed_in.set(0);
-                    source.mark_ready(Direction::Read.bit(), &mut woken);
+            while let Some(oldest) = short_reads.generations.front() {
+                if oldest.since + UNCONFIRMED_GRACE > now {
+                    break;
+                }
+                let Generation { number, len, .. } = short_reads
+                    .generations
+                    .pop_front()
+                    .expect("front() was Some");
+                for source in short_reads.sources.drain(..len) {
+                    // Unless an event settled this marking meanwhile (and
+                    // maybe a later short read made a new one, in a younger
+                    // generation).
+                    if source.unconfirmed_in.get() == number {
+                        source.unconfirmed_in.set(0);
+                        source.mark_ready(Direction::Read.bit(), &mut woken);
+                    }
                 }
             }
-            self.keep_spare(sources);
         }
         wake_all(&mut woken);
-    }
-
-    /// Empties an expired generation's list and keeps it for reuse, unless
-    /// enough are kept already.
-    fn keep_spare(&self, mut list: Vec<Rc<Source>>) {
-        let mut spare = self.spare_lists.borrow_mut();
-        if spare.len() < SPARE_LISTS {
-            list.clear();
-            spare.push(list);
-        }
     }
 
     /// When the last wait on the poller returned.
@@ -455,25 +438,25 @@ impl Reactor {
     /// Whether any short read may still be unconfirmed: the loop then
     /// checks the time each turn.
     pub(crate) fn has_short_reads(&self) -> bool {
-        !self.short_reads.borrow().is_empty()
+        !self.short_reads.borrow().generations.is_empty()
     }
 
     /// When the oldest unconfirmed short read expires. Generations that
     /// events have settled whole are dropped here, so an idle loop does not
     /// wake for them.
     pub(crate) fn next_expiry(&self) -> Option<Instant> {
-        let mut short_reads = self.short_reads.borrow_mut();
-        while let Some(oldest) = short_reads.front_mut() {
-            let number = oldest.number;
-            let unsettled = oldest.sources[oldest.settled..]
-                .iter()
-                .position(|source| source.unconfirmed_in.get() == number);
-            if let Some(at) = unsettled {
-                oldest.settled += at;
-                return Some(oldest.since + UNCONFIRMED_GRACE);
+        let short_reads = &mut *self.short_reads.borrow_mut();
+        while let Some(oldest) = short_reads.generations.front_mut() {
+            // Settled entries at the front are done with: take them off.
+            while oldest.len > 0 {
+                let front = short_reads.sources.front().expect("counted in `len`");
+                if front.unconfirmed_in.get() == oldest.number {
+                    return Some(oldest.since + UNCONFIRMED_GRACE);
+                }
+                short_reads.sources.pop_front();
+                oldest.len -= 1;
             }
-            let settled = short_reads.pop_front().expect("front() was Some");
-            self.keep_spare(settled.sources);
+            short_reads.generations.pop_front();
         }
         None
     }
@@ -585,7 +568,7 @@ mod tests {
 
     use polling::Poller;
 
-    use super::{Direction, Reactor, Source, SPARE_LISTS, UNCONFIRMED_GRACE};
+    use super::{Direction, Reactor, Source, UNCONFIRMED_GRACE};
 
     fn reactor() -> Reactor {
         Reactor::new(Arc::new(Poller::new().unwrap()))
@@ -651,12 +634,12 @@ mod tests {
     }
 
     #[test]
-    fn expired_generations_keep_a_bounded_number_of_lists() {
+    fn settled_generations_leave_nothing_behind_once_the_loop_looks() {
         let reactor = reactor();
         let (source, a, mut b) = settled_source(&reactor);
         // Each wait's event settles the short read before it, but its
         // generation stays queued until the loop next looks.
-        for _ in 0..3 * SPARE_LISTS {
+        for _ in 0..200 {
             reactor.assume_drained(&source);
             b.write_all(b"x").unwrap();
             assert_eq!(reactor.wait(Some(Duration::ZERO)).unwrap(), 1);
@@ -664,7 +647,7 @@ mod tests {
         assert!(reactor.has_short_reads());
         assert_eq!(reactor.next_expiry(), None);
         assert!(!reactor.has_short_reads());
-        assert!(reactor.spare_lists.borrow().len() <= SPARE_LISTS);
+        assert!(reactor.short_reads.borrow().sources.is_empty());
         reactor.deregister(&source, a.as_fd());
     }
 

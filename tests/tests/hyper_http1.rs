@@ -12,8 +12,9 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use loopy::hyper::{Io, Timer};
-use loopy::net::{TcpListener, TcpStream, UnixStream};
+use loopy::net::{TcpStream, UnixStream};
 use loopy::{spawn, timeout, JoinHandle};
+use loopy_tests::tcp_pair;
 
 /// How long the server waits for a request's headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_millis(300);
@@ -91,13 +92,13 @@ async fn three_requests_on_one_connection(client: &impl Client) {
     }
 }
 
-#[loopy::test]
-async fn keep_alive_over_tcp() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap())
-        .await
-        .unwrap();
-    let (stream, _) = listener.accept().await.unwrap();
+/// Serves `stream` while `client` sends three requests on it, then leaves:
+/// the connection must end cleanly.
+async fn keep_alive<C, S>(client: C, stream: S)
+where
+    C: Client,
+    S: AsyncRead + AsyncWrite + Unpin + 'static,
+{
     let server = serve(stream);
     three_requests_on_one_connection(&client).await;
     drop(client);
@@ -109,16 +110,15 @@ async fn keep_alive_over_tcp() {
 }
 
 #[loopy::test]
+async fn keep_alive_over_tcp() {
+    let (client, stream) = tcp_pair().await;
+    keep_alive(client, stream).await;
+}
+
+#[loopy::test]
 async fn keep_alive_over_a_unix_socket() {
     let (client, stream) = UnixStream::pair().unwrap();
-    let server = serve(stream);
-    three_requests_on_one_connection(&client).await;
-    drop(client);
-    timeout(Duration::from_secs(5), server)
-        .await
-        .expect("the connection ends when the client leaves")
-        .unwrap()
-        .unwrap();
+    keep_alive(client, stream).await;
 }
 
 #[loopy::test]

@@ -112,7 +112,8 @@ async fn churn_tasks(count: usize) -> usize {
                 })
             })
             .collect();
-        // Let every task run once, so each has armed its timer.
+        // Let every task run once, so each has armed its timer (or, with a
+        // socket, parked on it).
         yield_now().await;
         for handle in &handles {
             handle.cancel();

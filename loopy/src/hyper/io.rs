@@ -24,9 +24,10 @@ use futures_io::{AsyncRead, AsyncWrite};
 use crate::net::{TcpStream, UnixStream};
 
 /// A stream wrapped for hyper: `Io<T>` implements `hyper::rt::Read` when
-/// `T` implements `futures_io::AsyncRead`, and `hyper::rt::Write` when `T`
-/// implements `futures_io::AsyncWrite`. loopy's `TcpStream` and
-/// `UnixStream` do both.
+/// `T` is an `Unpin + 'static` `futures_io::AsyncRead` (`'static` because
+/// loopy's own streams are recognised by type, to read without
+/// zero-filling), and `hyper::rt::Write` when `T` is an `Unpin`
+/// `futures_io::AsyncWrite`. loopy's `TcpStream` and `UnixStream` do both.
 ///
 /// # Examples
 ///
@@ -167,14 +168,6 @@ impl<T: AsyncWrite + Unpin> Write for Io<T> {
     /// Closes the write side (`poll_close`), so the peer reads end-of-file.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().inner).poll_close(cx)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().inner).poll_write_vectored(cx, bufs)
     }
 }
 

@@ -63,11 +63,11 @@ impl Timer {
 
 impl ::hyper::rt::Timer for Timer {
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn ::hyper::rt::Sleep>> {
-        Box::pin(SendSleep::new(deadline_after(duration)))
+        Box::pin(SendSleep::until(deadline_after(duration)))
     }
 
     fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn ::hyper::rt::Sleep>> {
-        Box::pin(SendSleep::new(deadline))
+        Box::pin(SendSleep::until(deadline))
     }
 
     /// Moves the sleep's timer in the heap when it is one of ours, instead
@@ -157,10 +157,6 @@ impl SendSleep {
     /// assert_eq!(loopy::hyper::SendSleep::until(at).deadline(), at);
     /// ```
     pub fn until(deadline: Instant) -> SendSleep {
-        SendSleep::new(deadline)
-    }
-
-    fn new(deadline: Instant) -> SendSleep {
         SendSleep {
             deadline,
             timer: None,
@@ -224,22 +220,10 @@ impl Future for SendSleep {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let timers = TimerHeap::current("polling loopy::hyper::SendSleep");
-        match this.timer.take() {
-            Some(timer) if timer.is_in(&timers) => {
-                // The loop fires a timer only once its deadline has passed.
-                let fired = timers.is_fired(timer.key);
-                if !fired {
-                    timers.set_waker(timer.key, cx.waker());
-                }
-                this.timer = Some(timer);
-                return if fired {
-                    Poll::Ready(())
-                } else {
-                    Poll::Pending
-                };
-            }
+        match &this.timer {
+            Some(timer) if timer.is_in(&timers) => return timers.poll_timer(timer.key, cx.waker()),
             // Armed in another runtime: leave that timer to its loop.
-            Some(timer) => timer.remove(),
+            Some(_) => this.timer.take().expect("matched Some").remove(),
             None => {}
         }
         if this.deadline <= Instant::now() {

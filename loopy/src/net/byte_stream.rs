@@ -8,7 +8,7 @@
 //! `futures_io` traits over to it.
 
 use std::future::{poll_fn, Future};
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::Shutdown;
 use std::os::fd::AsFd;
 use std::task::{Context, Poll};
@@ -24,10 +24,7 @@ pub(crate) struct ByteStream<T: AsFd> {
     io: Async<T>,
 }
 
-impl<T: AsFd> ByteStream<T>
-where
-    for<'a> &'a T: Read + Write,
-{
+impl<T: AsFd> ByteStream<T> {
     /// Registers `socket`, which is already in non-blocking mode.
     pub(crate) fn from_nonblocking(socket: T) -> io::Result<ByteStream<T>> {
         Ok(ByteStream {
@@ -195,9 +192,24 @@ where
 
 /// Implements `futures_io::AsyncRead` and `AsyncWrite` for `$stream` and
 /// `&$stream`, a type whose field `stream` is a [`ByteStream`]. The owned
-/// impls forward to the borrowed ones, as `Async<T>`'s do.
+/// impls forward to the borrowed ones, as `Async<T>`'s do. With the `hyper`
+/// feature it also gives `$stream` the read into an uninitialised buffer
+/// that `loopy::hyper::Io` uses.
 macro_rules! impl_futures_io {
     ($stream:ty) => {
+        #[cfg(feature = "hyper")]
+        impl $stream {
+            /// Receives into a buffer that need not be initialised (for
+            /// `loopy::hyper::Io`); returns how many bytes arrived.
+            pub(crate) fn poll_recv_uninit(
+                &self,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut [std::mem::MaybeUninit<u8>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                self.stream.poll_recv_uninit(cx, buf)
+            }
+        }
+
         impl futures_io::AsyncRead for &$stream {
             fn poll_read(
                 self: std::pin::Pin<&mut Self>,

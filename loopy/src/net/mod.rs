@@ -33,6 +33,9 @@ mod unix;
 
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::os::fd::OwnedFd;
+
+use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
 pub use tcp::{TcpListener, TcpStream};
 pub use udp::UdpSocket;
@@ -82,4 +85,15 @@ pub async fn recv(stream: &TcpStream, buf: &mut [u8]) -> io::Result<usize> {
 /// As for [`TcpStream::send`].
 pub async fn send(stream: &TcpStream, buf: &[u8]) -> io::Result<usize> {
     stream.send(buf).await
+}
+
+/// A new non-blocking, close-on-exec socket of `kind` for `addr`'s address
+/// family.
+fn socket_for(addr: SocketAddr, kind: SocketType) -> io::Result<OwnedFd> {
+    let family = match addr {
+        SocketAddr::V4(_) => AddressFamily::INET,
+        SocketAddr::V6(_) => AddressFamily::INET6,
+    };
+    let flags = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
+    Ok(rustix::net::socket_with(family, kind, flags, None)?)
 }

@@ -13,7 +13,7 @@ use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::os::fd::OwnedFd;
 
-use rustix::net::{sockopt, AddressFamily, SocketFlags, SocketType};
+use rustix::net::{sockopt, SocketType};
 
 /// Opens a non-blocking socket of `kind` with `SO_REUSEPORT`, bound to the
 /// first of `addrs`'s addresses that works. `what` names the caller in
@@ -21,8 +21,9 @@ use rustix::net::{sockopt, AddressFamily, SocketFlags, SocketType};
 ///
 /// # Errors
 ///
-/// The OS error of the last address tried, with that address in the
-/// message; `InvalidInput` if `addrs` resolves to no address.
+/// For the last address tried, an error of the OS error's kind whose
+/// message names the address and the OS error; `InvalidInput` if `addrs`
+/// resolves to no address.
 pub(crate) fn bind(addrs: impl ToSocketAddrs, kind: SocketType, what: &str) -> io::Result<OwnedFd> {
     let mut last_err = None;
     for addr in addrs.to_socket_addrs()? {
@@ -42,12 +43,7 @@ pub(crate) fn bind(addrs: impl ToSocketAddrs, kind: SocketType, what: &str) -> i
 }
 
 fn bind_one(addr: SocketAddr, kind: SocketType) -> io::Result<OwnedFd> {
-    let family = match addr {
-        SocketAddr::V4(_) => AddressFamily::INET,
-        SocketAddr::V6(_) => AddressFamily::INET6,
-    };
-    let flags = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
-    let socket = rustix::net::socket_with(family, kind, flags, None)?;
+    let socket = super::socket_for(addr, kind)?;
     if kind == SocketType::STREAM {
         // As the standard library does for its listeners: a restarted
         // server may bind while old connections linger in TIME_WAIT.

@@ -5,14 +5,16 @@ use std::future::Future;
 use std::io;
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 
-use rustix::net::{AddressFamily, SocketFlags, SocketType};
+use rustix::net::SocketType;
 
 use super::byte_stream::{impl_futures_io, ByteStream};
 use super::reuse_port;
 use crate::io::Async;
 
-/// How many finished handshakes a listener bound by loopy lets wait for
-/// `accept` (the kernel caps it at `net.core.somaxconn`, 4096 by default).
+/// How many finished handshakes a listener bound by
+/// [`TcpListener::bind_reuse_port`] lets wait for `accept` (the kernel caps
+/// it at `net.core.somaxconn`, 4096 by default); `TcpListener::bind` keeps
+/// the standard library's.
 const LISTEN_BACKLOG: i32 = 1024;
 
 /// A TCP socket that accepts connections.
@@ -203,12 +205,7 @@ impl TcpStream {
 
     /// A non-blocking connect to one address.
     async fn connect_to(addr: SocketAddr) -> io::Result<TcpStream> {
-        let family = match addr {
-            SocketAddr::V4(_) => AddressFamily::INET,
-            SocketAddr::V6(_) => AddressFamily::INET6,
-        };
-        let flags = SocketFlags::NONBLOCK | SocketFlags::CLOEXEC;
-        let socket = rustix::net::socket_with(family, SocketType::STREAM, flags, None)?;
+        let socket = super::socket_for(addr, SocketType::STREAM)?;
         let started = rustix::net::connect(&socket, &addr);
         let stream = ByteStream::finish_connect(socket.into(), started).await?;
         Ok(TcpStream { stream })
@@ -307,17 +304,6 @@ impl TcpStream {
     /// The OS error of `getsockopt`.
     pub fn nodelay(&self) -> io::Result<bool> {
         self.stream.get_ref().nodelay()
-    }
-
-    /// Receives into a buffer that need not be initialised (for
-    /// `loopy::hyper::Io`); returns how many bytes arrived.
-    #[cfg(feature = "hyper")]
-    pub(crate) fn poll_recv_uninit(
-        &self,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut [std::mem::MaybeUninit<u8>],
-    ) -> std::task::Poll<io::Result<usize>> {
-        self.stream.poll_recv_uninit(cx, buf)
     }
 }
 

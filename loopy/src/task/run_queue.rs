@@ -260,8 +260,10 @@ impl Remote {
             if self.main_woken.swap(false, Ordering::AcqRel) {
                 run_queue.push_main();
             }
-            for task in &tasks {
-                run_queue.traced(task);
+            if run_queue.trace.is_some() {
+                for task in &tasks {
+                    run_queue.traced(task);
+                }
             }
         });
         run_queue

@@ -132,35 +132,50 @@ impl Task {
     }
 }
 
-/// The loop runs and completes the task, the registry lets go, and the
-/// handle takes the output or drops it; meanwhile another thread wakes the
-/// task with a waker it owns, then drops the waker.
-fn remote_wake_against_completion(took_output: bool, by_ref: bool) {
+/// A task whose one waker another thread owns and uses with `remote`,
+/// while the loop does `on_loop`; then the loop runs what the wake queued,
+/// and the task must have been freed exactly once.
+fn against_a_remote_waker(
+    remote: impl Fn(&Task) + Copy + Send + Sync + 'static,
+    on_loop: impl Fn(&Task) + Send + Sync + 'static,
+) {
     loom::model(move || {
         let task = Arc::new(Task::new());
         // The waker the other thread holds.
         task.state.add_ref();
-        let remote = {
+        let waking = {
             let task = Arc::clone(&task);
-            thread::spawn(move || {
-                if by_ref {
-                    task.wake_by_ref();
-                    task.release();
-                } else {
-                    task.wake();
-                }
-            })
+            thread::spawn(move || remote(&task))
         };
-        task.run_to_completion();
-        // The registry's reference goes when the task completes.
-        task.release();
-        task.drop_handle(took_output);
+        on_loop(&task);
         task.drain_queue();
-        remote.join().unwrap();
+        waking.join().unwrap();
         // Entries the wake queued after the loop looked are run later.
         task.drain_queue();
         assert_eq!(task.frees.load(Ordering::Relaxed), 1);
     });
+}
+
+/// The loop runs and completes the task, the registry lets go, and the
+/// handle takes the output or drops it; meanwhile another thread wakes the
+/// task with a waker it owns, then drops the waker.
+fn remote_wake_against_completion(took_output: bool, by_ref: bool) {
+    against_a_remote_waker(
+        move |task| {
+            if by_ref {
+                task.wake_by_ref();
+                task.release();
+            } else {
+                task.wake();
+            }
+        },
+        move |task| {
+            task.run_to_completion();
+            // The registry's reference goes when the task completes.
+            task.release();
+            task.drop_handle(took_output);
+        },
+    );
 }
 
 #[test]
@@ -183,20 +198,10 @@ fn loom_remote_wake_by_ref_then_waker_drop_while_the_task_completes() {
 /// reference and free the task there.
 #[test]
 fn loom_detached_task_completes_while_a_remote_waker_is_dropped() {
-    loom::model(|| {
-        let task = Arc::new(Task::new());
-        task.state.add_ref();
-        let remote = {
-            let task = Arc::clone(&task);
-            thread::spawn(move || task.wake())
-        };
+    against_a_remote_waker(Task::wake, |task| {
         task.drop_handle(false);
         task.run_to_completion();
         task.release();
-        task.drain_queue();
-        remote.join().unwrap();
-        task.drain_queue();
-        assert_eq!(task.frees.load(Ordering::Relaxed), 1);
     });
 }
 
@@ -205,21 +210,11 @@ fn loom_detached_task_completes_while_a_remote_waker_is_dropped() {
 /// task complete.
 #[test]
 fn loom_cancel_while_a_remote_wake_queues_the_task() {
-    loom::model(|| {
-        let task = Arc::new(Task::new());
-        task.state.add_ref();
-        let remote = {
-            let task = Arc::clone(&task);
-            thread::spawn(move || task.wake())
-        };
+    against_a_remote_waker(Task::wake, |task| {
         task.cancel();
         assert_ne!(task.state.load() & CANCELLED, 0);
         task.run_to_completion();
         task.release();
         task.drop_handle(true);
-        task.drain_queue();
-        remote.join().unwrap();
-        task.drain_queue();
-        assert_eq!(task.frees.load(Ordering::Relaxed), 1);
     });
 }

@@ -77,6 +77,12 @@ impl Tasks {
         *self.busy.borrow_mut().entry(id).or_default() += took;
     }
 
+    /// Whether busy time is noted for task `id`.
+    #[cfg(test)]
+    pub(crate) fn has_busy_time(&self, id: TaskId) -> bool {
+        self.busy.borrow().contains_key(&id)
+    }
+
     /// Forgets what was kept about a task that finished.
     #[inline]
     pub(crate) fn finished(&self, id: TaskId) {

@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 #[cfg(feature = "hyper")]
 use std::sync::Arc;
-use std::task::Waker;
+use std::task::{Poll, Waker};
 use std::time::Instant;
 
 #[cfg(feature = "hyper")]
@@ -165,10 +165,15 @@ impl TimerHeap {
         timers.push(deadline, key.0);
     }
 
-    /// Makes `waker` the one woken when the timer fires.
-    pub(crate) fn set_waker(&self, key: TimerKey, waker: &Waker) {
+    /// `Ready` once the timer has fired (the loop fires a timer only once
+    /// its deadline has passed, and a fired timer stays fired until it is
+    /// armed again); otherwise makes `waker` the one woken when it fires.
+    pub(crate) fn poll_timer(&self, key: TimerKey, waker: &Waker) -> Poll<()> {
         let mut timers = self.inner.borrow_mut();
         let pos = timers.slots[key.0 as usize].pos;
+        if pos == FIRED {
+            return Poll::Ready(());
+        }
         if let Some(entry) = timers.heap.get(pos as usize) {
             wait::parked_on_timer(entry.deadline);
         }
@@ -177,11 +182,7 @@ impl TimerHeap {
             Some(old) if old.will_wake(waker) => {}
             _ => slot.waker = Some(waker.clone()),
         }
-    }
-
-    /// Whether the timer has fired (and not been armed again since).
-    pub(crate) fn is_fired(&self, key: TimerKey) -> bool {
-        self.inner.borrow().slots[key.0 as usize].pos == FIRED
+        Poll::Pending
     }
 
     /// Forgets a timer, armed or fired, and frees its slot.

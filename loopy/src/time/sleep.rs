@@ -88,12 +88,7 @@ impl Future for Sleep {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         match &self.timer {
-            // The loop fires a timer only once its deadline has passed.
-            Some(timer) if timer.timers.is_fired(timer.key) => Poll::Ready(()),
-            Some(timer) => {
-                timer.timers.set_waker(timer.key, cx.waker());
-                Poll::Pending
-            }
+            Some(timer) => timer.timers.poll_timer(timer.key, cx.waker()),
             None if self.deadline <= Instant::now() => Poll::Ready(()),
             None => {
                 let timers = TimerHeap::current("loopy::sleep");

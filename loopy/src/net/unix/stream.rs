@@ -361,17 +361,6 @@ impl UnixStream {
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.stream.shutdown(how)
     }
-
-    /// Receives into a buffer that need not be initialised (for
-    /// `loopy::hyper::Io`); returns how many bytes arrived.
-    #[cfg(feature = "hyper")]
-    pub(crate) fn poll_recv_uninit(
-        &self,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut [std::mem::MaybeUninit<u8>],
-    ) -> std::task::Poll<io::Result<usize>> {
-        self.stream.poll_recv_uninit(cx, buf)
-    }
 }
 
 impl fmt::Debug for UnixStream {
