@@ -124,21 +124,14 @@
 mod affinity;
 mod group;
 
-use std::cell::Cell;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::Arc;
 use std::thread;
 
 use crate::runtime;
-use crate::task::tasks::Tasks;
+use crate::task::context;
 use group::LoopGroup;
-
-thread_local! {
-    /// The index of the loop running on this thread, set by [`run`] when
-    /// it starts the thread; 0 on every other thread.
-    static INDEX: Cell<usize> = const { Cell::new(0) };
-}
 
 /// Which loop of [`run`] this is: `0..n` in the order of `run`'s output,
 /// 0 outside `run` (on a plain runtime, or no runtime at all).
@@ -153,7 +146,7 @@ thread_local! {
 /// assert_eq!(loopy::block_on(async { loopy::cores::index() }), 0);
 /// ```
 pub fn index() -> usize {
-    INDEX.with(Cell::get)
+    context::loop_index()
 }
 
 /// Runs `make(i)`'s future on loop `i`, for `i` in `0..n`, each loop a
@@ -256,7 +249,7 @@ impl Builder {
             n > 0,
             "loopy::cores::run needs at least one loop, and was asked for 0"
         );
-        if Tasks::with(|tasks| tasks.is_some()) {
+        if context::is_entered() {
             panic!(
                 "loopy::cores::run called inside a running loopy runtime; it blocks until \
                  every loop has finished, which would freeze this loop. Call it from main, \
@@ -330,7 +323,7 @@ where
     F: Fn(usize) -> Fut,
     Fut: Future<Output = T>,
 {
-    INDEX.with(|current| current.set(index));
+    context::set_loop_index(index);
     let ran = panic::catch_unwind(AssertUnwindSafe(|| {
         if let Some(cpu) = cpu {
             affinity::pin_current_thread(cpu).unwrap_or_else(|err| {

@@ -77,17 +77,12 @@ pub mod cores;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;
-mod loop_local;
 pub mod net;
-mod reactor;
 pub mod runtime;
 pub mod signal;
-mod slow_poll;
 pub mod task;
 pub mod time;
-mod trace;
 mod unwind;
-mod wait;
 
 #[doc(hidden)]
 pub mod __private;

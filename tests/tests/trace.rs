@@ -125,7 +125,7 @@ fn the_trace_tells_each_event_in_order() {
         "task 1 \"sleeper\" polled: ready, finished".to_owned(),
         format!("task 2 \"reader\" woken by fd {fd}"),
         "task 2 \"reader\" polled: ready, finished".to_owned(),
-        "task 3 \"doomed\" woken by block_on's future".to_owned(),
+        "task 3 \"doomed\" cancelled by block_on's future".to_owned(),
         "task 3 \"doomed\" cancelled".to_owned(),
         "block_on's future polled: ready".to_owned(),
     ];

@@ -4,7 +4,7 @@
 //! trait demands `Send + Sync`. loopy's own [`Sleep`](crate::time::Sleep)
 //! is neither: it holds an `Rc` of the runtime's timer heap. A
 //! [`SendSleep`] holds no handle to the heap at all: only its timer's key
-//! and the heap's list of orphaned timers (`time/orphans.rs`, an `Arc`).
+//! and the heap's list of orphaned timers (`runtime/orphaned_timers.rs`, an `Arc`).
 //! Whenever it needs the heap (to arm, poll, reset or remove its timer),
 //! it takes it from the runtime running on the current thread, after
 //! checking that this is the runtime whose heap holds the key.
@@ -22,9 +22,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use crate::runtime::orphaned_timers::OrphanedTimers;
+use crate::runtime::timer_heap::{TimerHeap, TimerKey};
+use crate::task::context;
 use crate::time::far_future_if_overflow;
-use crate::time::heap::{TimerHeap, TimerKey};
-use crate::time::orphans::OrphanedTimers;
 
 /// hyper's timer, on loopy's timer heap: give it to hyper's connection
 /// builders (`.timer(Timer::new())`) to make `header_read_timeout` and
@@ -138,7 +139,7 @@ impl HeapKey {
     /// Removes the timer: at once on its loop thread, else through the
     /// orphan list.
     fn remove(self) {
-        TimerHeap::with_current(|timers| match timers {
+        context::with(|handle| match handle.map(|handle| &handle.timers) {
             Some(timers) if self.is_in(timers) => timers.remove(self.key),
             _ => self.orphans.push(self.key),
         });
@@ -199,7 +200,7 @@ impl SendSleep {
         let Some(timer) = self.timer.take() else {
             return;
         };
-        let moved = TimerHeap::with_current(|timers| match timers {
+        let moved = context::with(|handle| match handle.map(|handle| &handle.timers) {
             Some(timers) if timer.is_in(timers) => {
                 timers.reset(timer.key, deadline);
                 true
@@ -219,9 +220,16 @@ impl Future for SendSleep {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let timers = TimerHeap::current("polling loopy::hyper::SendSleep");
+        let handle = context::expect("polling loopy::hyper::SendSleep");
+        let timers = &handle.timers;
         match &this.timer {
-            Some(timer) if timer.is_in(&timers) => return timers.poll_timer(timer.key, cx.waker()),
+            Some(timer) if timer.is_in(timers) => {
+                let ready = timers.poll_timer(timer.key, cx.waker());
+                if ready.is_pending() {
+                    handle.tasks.parked_on_timer(this.deadline);
+                }
+                return ready;
+            }
             // Armed in another runtime: leave that timer to its loop.
             Some(_) => this.timer.take().expect("matched Some").remove(),
             None => {}
@@ -233,6 +241,7 @@ impl Future for SendSleep {
             key: timers.insert(this.deadline, cx.waker()),
             orphans: Arc::clone(timers.orphans()),
         });
+        handle.tasks.parked_on_timer(this.deadline);
         Poll::Pending
     }
 }
@@ -282,7 +291,7 @@ mod tests {
 
     /// How many timers the running runtime's heap holds armed.
     fn armed_timers() -> usize {
-        TimerHeap::current("armed_timers").armed()
+        context::expect("armed_timers").timers.armed()
     }
 
     /// Polls `sleep` once with `waker` and says whether it was ready.

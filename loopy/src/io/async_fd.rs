@@ -8,7 +8,9 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use crate::reactor::{Direction, Reactor, Source};
+use crate::runtime::reactor::{Direction, Source};
+use crate::task::context::{self, wake_for_fd, Handle};
+use crate::task::poll_note::Parked;
 
 /// An I/O object (pipe, Unix socket, terminal, ...) registered with the
 /// running loop, so that operations on it wait for readiness instead of
@@ -44,9 +46,10 @@ use crate::reactor::{Direction, Reactor, Source};
 pub struct Async<T: AsFd> {
     /// The source's readiness and waiters, shared with the reactor.
     source: Rc<Source>,
-    /// The reactor the source is registered with; kept so it can be
-    /// deregistered there even after the runtime has been dropped.
-    reactor: Rc<Reactor>,
+    /// The loop whose reactor the source is registered with; kept so it
+    /// can be deregistered there even after the runtime has been dropped,
+    /// and for the loop's I/O budget and the task list's notes.
+    handle: Rc<Handle>,
     /// The I/O object; `None` only once `into_inner` has taken it.
     inner: Option<T>,
 }
@@ -77,18 +80,22 @@ impl<T: AsFd> Async<T> {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn new(inner: T) -> io::Result<Async<T>> {
         rustix::io::ioctl_fionbio(inner.as_fd(), true)?;
         Async::new_nonblocking(inner)
     }
 
     /// Registers `inner`, which is already in non-blocking mode.
+    #[track_caller]
     pub(crate) fn new_nonblocking(inner: T) -> io::Result<Async<T>> {
-        let reactor = Reactor::current("loopy::io::Async::new");
-        let source = reactor.register(inner.as_fd())?;
+        let handle = context::expect("loopy::io::Async::new");
+        // SAFETY: `Async` owns `inner` and deregisters its descriptor before
+        // letting it go: in `Drop`, and in `into_inner`.
+        let source = unsafe { handle.reactor.register(inner.as_fd())? };
         Ok(Async {
             source,
-            reactor,
+            handle,
             inner: Some(inner),
         })
     }
@@ -139,7 +146,9 @@ impl<T: AsFd> Async<T> {
             .inner
             .take()
             .expect("Async holds its inner value until into_inner");
-        self.reactor.deregister(&self.source, inner.as_fd());
+        self.handle
+            .reactor
+            .deregister(&self.source, inner.as_fd(), wake_for_fd);
         rustix::io::ioctl_fionbio(inner.as_fd(), false)?;
         Ok(inner)
     }
@@ -172,11 +181,7 @@ impl<T: AsFd> Async<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn readable(&self) {
-        poll_fn(|cx| {
-            self.source
-                .poll_would_not_block(self.get_ref().as_fd(), Direction::Read, cx)
-        })
-        .await
+        poll_fn(|cx| self.poll_would_not_block(Direction::Read, cx)).await
     }
 
     /// Waits until a write would not block: there is room in the send
@@ -200,18 +205,36 @@ impl<T: AsFd> Async<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn writable(&self) {
-        poll_fn(|cx| {
-            self.source
-                .poll_would_not_block(self.get_ref().as_fd(), Direction::Write, cx)
-        })
-        .await
+        poll_fn(|cx| self.poll_would_not_block(Direction::Write, cx)).await
+    }
+
+    /// `Ready` once an operation in direction `dir` would not block, as the
+    /// kernel says now; otherwise parks `cx`'s waker until the next edge.
+    fn poll_would_not_block(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<()> {
+        let ready = self
+            .source
+            .poll_would_not_block(self.get_ref().as_fd(), dir, cx);
+        if ready.is_pending() {
+            self.parked(dir);
+        }
+        ready
+    }
+
+    /// Tells the task list that the running poll waits on this descriptor.
+    #[cold]
+    fn parked(&self, dir: Direction) {
+        let fd = self.source.fd();
+        self.handle.tasks.parked(match dir {
+            Direction::Read => Parked::Readable(fd),
+            Direction::Write => Parked::Writable(fd),
+        });
     }
 
     /// A read shorter than its buffer emptied the descriptor (true of
     /// stream sockets and pipes, not of datagrams): skip the read that
-    /// would only say `WouldBlock`. See `reactor.rs` for why this is safe.
-    pub(crate) fn assume_drained(&self) {
-        self.reactor.assume_drained(&self.source);
+    /// would only say `WouldBlock`. See `runtime/short_reads.rs` for when that holds.
+    pub(crate) fn short_read(&self) {
+        self.handle.reactor.short_read(&self.source);
     }
 
     /// Runs the non-blocking read `op` until it does not fail with
@@ -291,18 +314,20 @@ impl<T: AsFd> Async<T> {
         cx: &mut Context<'_>,
         mut op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        if !self.reactor.has_budget() {
+        let budget = &self.handle.budget;
+        if !budget.has_left() {
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
         loop {
             if self.source.poll_ready(dir, cx).is_pending() {
+                self.parked(dir);
                 return Poll::Pending;
             }
             match op(self.get_ref()) {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.source.clear_ready(dir),
                 result => {
-                    self.reactor.spend_budget();
+                    budget.spend();
                     return Poll::Ready(result);
                 }
             }
@@ -313,7 +338,9 @@ impl<T: AsFd> Async<T> {
 impl<T: AsFd> Drop for Async<T> {
     fn drop(&mut self) {
         if let Some(inner) = &self.inner {
-            self.reactor.deregister(&self.source, inner.as_fd());
+            self.handle
+                .reactor
+                .deregister(&self.source, inner.as_fd(), wake_for_fd);
         }
     }
 }

@@ -45,7 +45,7 @@ use std::thread;
 use rustix::fs::{FileType, Mode, OFlags};
 
 use crate::io::Async;
-use crate::task::tasks::Tasks;
+use crate::task::context;
 use crate::unwind::lock;
 
 /// Bytes read from stdin that no `read_line` has returned yet. Shared by
@@ -305,7 +305,7 @@ impl Source {
         // Only a pipe or terminal needs the loop, but every kind of stdin
         // asks for one, so that a program does not work or panic depending
         // on how it was started.
-        Tasks::current("loopy::io::Stdin::read_line");
+        context::expect("loopy::io::Stdin::read_line");
         // A regular file never blocks, and reading it through descriptor 0
         // keeps the position shared with the shell. If fd 0 cannot even be
         // examined (it is closed), std's stdin reports what reading it

@@ -171,7 +171,7 @@ impl<T: AsFd> ByteStream<T> {
         let received = self.io.poll_read_with(cx, op);
         if let Poll::Ready(Ok(n)) = received {
             if n > 0 && n < len {
-                self.io.assume_drained();
+                self.io.short_read();
             }
         }
         received

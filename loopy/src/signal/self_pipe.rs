@@ -11,7 +11,7 @@ use signal_hook_registry::SigId;
 
 use super::unix::SignalKind;
 use crate::io::Async;
-use crate::task::tasks::Tasks;
+use crate::task::context;
 
 /// One action among the process's actions for one signal, and the socket
 /// it writes a byte to on each delivery.
@@ -49,7 +49,7 @@ impl Listener {
     pub(super) fn register(kind: SignalKind, caller: &str) -> io::Result<Listener> {
         // Outside a runtime, fail under the caller's name, before a
         // handler is installed for nothing.
-        Tasks::current(caller);
+        context::expect(caller);
         if signal_hook_registry::FORBIDDEN.contains(&kind.as_raw()) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,

@@ -15,9 +15,10 @@ use std::os::fd::RawFd;
 use std::panic::Location;
 use std::time::{Duration, Instant};
 
+use super::poll_note::{Parked, PollNote};
 use super::TaskId;
-use crate::trace::Short;
-use crate::wait::{self, Parked, PollWaits};
+use crate::runtime::clock;
+use crate::runtime::trace::{Short, TaskLabel};
 
 /// The loop's record of one task, in its header (five words): where it
 /// came from, how often it was polled, what it waits on, when it was born,
@@ -28,9 +29,9 @@ pub(crate) struct TaskStats {
     /// Polls so far.
     pub(crate) polls: Cell<u64>,
     /// What the last poll parked the task's waker on.
-    pub(crate) waits: Cell<PollWaits>,
+    pub(crate) waits: Cell<PollNote>,
     /// When the task was spawned, by the loop's coarse clock, in tenths of
-    /// a second since the process's time zero (`wait::nanos`); good for
+    /// a second since the process's time zero (`clock::nanos`); good for
     /// 13 years, and half a word, beside `registry_slot`.
     spawned: u32,
     /// Index of this task in the runtime's registry. Loop thread only.
@@ -42,12 +43,12 @@ const SPAWNED_UNIT: u64 = 100_000_000;
 
 impl TaskStats {
     /// A record for a task spawned at `location` when the loop's clock
-    /// read `now` (as `wait::nanos`).
+    /// read `now` (as `clock::nanos`).
     pub(crate) fn new(location: &'static Location<'static>, now: u64) -> TaskStats {
         TaskStats {
             location: Cell::new(location),
             polls: Cell::new(0),
-            waits: Cell::new(PollWaits::NONE),
+            waits: Cell::new(PollNote::NONE),
             spawned: u32::try_from(now / SPAWNED_UNIT).unwrap_or(u32::MAX),
             registry_slot: Cell::new(0),
         }
@@ -55,11 +56,11 @@ impl TaskStats {
 
     /// When the task was spawned, to a tenth of a second.
     pub(crate) fn spawned(&self) -> Instant {
-        wait::instant(u64::from(self.spawned) * SPAWNED_UNIT)
+        clock::instant(u64::from(self.spawned) * SPAWNED_UNIT)
     }
 
     /// Records one poll and what it parked on.
-    pub(crate) fn polled(&self, waits: PollWaits) {
+    pub(crate) fn polled(&self, waits: PollNote) {
         self.polls.set(self.polls.get() + 1);
         self.waits.set(waits);
     }
@@ -147,7 +148,7 @@ impl fmt::Display for TaskInfo {
     /// One line: `task 3 "client": waiting: fd 7 readable; 4 polls, age
     /// 2.001s, spawned at src/main.rs:12:5`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}; {} polls", Label(self), self.state, self.polls)?;
+        write!(f, "{}: {}; {} polls", label(self), self.state, self.polls)?;
         if let Some(busy) = self.busy {
             write!(f, ", busy {}", Short(busy))?;
         }
@@ -155,16 +156,11 @@ impl fmt::Display for TaskInfo {
     }
 }
 
-/// A task's name as the list shows it.
-struct Label<'a>(&'a TaskInfo);
-
-impl fmt::Display for Label<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.0.is_block_on(), &self.0.name) {
-            (true, _) => f.pad("block_on's future"),
-            (false, Some(name)) => f.pad(&format!("task {} {name:?}", self.0.id)),
-            (false, None) => f.pad(&format!("task {}", self.0.id)),
-        }
+/// How the list names a task.
+fn label(task: &TaskInfo) -> TaskLabel<'_> {
+    TaskLabel {
+        id: task.id.0,
+        name: task.name.as_deref(),
     }
 }
 
@@ -215,7 +211,7 @@ pub enum WaitingOn {
 impl TaskState {
     /// The state of a task that is neither running nor queued, from what
     /// its last poll noted; `now` turns the timer's deadline into a delay.
-    pub(crate) fn waiting(waits: PollWaits, now: Instant) -> TaskState {
+    pub(crate) fn waiting(waits: PollNote, now: Instant) -> TaskState {
         let on = match waits.on() {
             Parked::Nothing => None,
             Parked::Readable(fd) => Some(WaitingOn::Readable(fd)),
@@ -264,7 +260,7 @@ impl fmt::Display for WaitingOn {
 
 /// Writes `tasks` as an aligned table, one task per line under a header.
 pub(crate) fn write_table(out: &mut dyn io::Write, tasks: &[TaskInfo]) -> io::Result<()> {
-    let labels: Vec<String> = tasks.iter().map(|t| Label(t).to_string()).collect();
+    let labels: Vec<String> = tasks.iter().map(|t| label(t).to_string()).collect();
     let states: Vec<String> = tasks.iter().map(|t| t.state.to_string()).collect();
     let label_width = labels
         .iter()

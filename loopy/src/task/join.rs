@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll};
 
-use super::raw::TaskRef;
+use super::raw::LocalTask;
 use super::TaskId;
 use crate::unwind;
 
@@ -32,12 +32,11 @@ use crate::unwind;
 /// });
 /// ```
 pub struct JoinHandle<T> {
-    /// The handle's own reference to the task.
-    task: TaskRef,
-    /// The task's output type, which the untyped `TaskRef` forgot.
+    /// The handle's own reference to the task; `!Send`, which keeps the
+    /// handle on the loop thread, where it may touch the task's stage.
+    task: LocalTask,
+    /// The task's output type, which the untyped task forgot.
     _output: PhantomData<fn() -> T>,
-    /// Keeps the handle on the loop thread: it touches the task's stage.
-    _not_send: PhantomData<*const ()>,
 }
 
 impl<T> JoinHandle<T> {
@@ -46,16 +45,16 @@ impl<T> JoinHandle<T> {
     /// # Safety
     ///
     /// `task` must have been spawned from a future with `Output = T`.
-    pub(crate) unsafe fn new(task: TaskRef) -> JoinHandle<T> {
+    pub(crate) unsafe fn new(task: LocalTask) -> JoinHandle<T> {
         JoinHandle {
             task,
             _output: PhantomData,
-            _not_send: PhantomData,
         }
     }
 
     /// Cancels the task: its future is dropped on the loop thread, no later
-    /// than the loop's next turn, so its destructors and drop guards run;
+    /// than its next turn in the run queue (the next turn of the loop, if
+    /// it was not queued), so its destructors and drop guards run;
     /// awaiting the handle then gives an error whose
     /// [`is_cancelled`](JoinError::is_cancelled) is true.
     ///

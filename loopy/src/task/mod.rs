@@ -6,20 +6,25 @@
 //! back is a [`JoinHandle`]: the only way to await the task's result or to
 //! cancel it.
 //!
-//! The files below follow a task's life: `tasks.rs` spawns it, `raw.rs`
-//! allocates and polls it, `run_queue.rs` holds it while it is ready,
-//! `state.rs` names its state bits, `waker.rs` queues it again when it is
-//! woken, `join.rs` hands its result over, `registry.rs` remembers it so
-//! the runtime can list it and drop it at shutdown, `info.rs` says
-//! what the loop knows about it, and `instrument.rs` shows it to
-//! tokio-console (the `tracing` feature).
+//! The files below follow a task's life: `context.rs` is how code on the
+//! loop finds it, `tasks.rs` spawns a task, `raw.rs` allocates and polls
+//! it, `run_queue.rs` holds it while it is ready, `state.rs` names its
+//! state bits, `waker.rs` queues it again when it is woken, `poll_note.rs`
+//! notes what it waits on, `join.rs` hands its result over, `registry.rs`
+//! remembers it so the runtime can list it and drop it at shutdown,
+//! `info.rs` says what the loop knows about it, `instruments.rs` watches
+//! each poll, and `span.rs` shows it to tokio-console (the `tracing`
+//! feature).
 
+pub(crate) mod context;
 pub(crate) mod info;
-pub(crate) mod instrument;
+pub(crate) mod instruments;
 mod join;
+pub(crate) mod poll_note;
 pub(crate) mod raw;
 pub(crate) mod registry;
 pub(crate) mod run_queue;
+pub(crate) mod span;
 mod state;
 #[cfg(all(test, loom))]
 mod state_loom;
@@ -36,9 +41,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 pub use info::{TaskInfo, TaskState, WaitingOn};
-use instrument::Kind;
 pub use join::{JoinError, JoinHandle};
-use tasks::Tasks;
+use span::Kind;
 
 /// A task's id: unique among the tasks of one runtime, never reused.
 ///
@@ -101,7 +105,11 @@ where
     F::Output: 'static,
 {
     let location = Location::caller();
-    Tasks::current("loopy::spawn").spawn(future, None, location, Kind::Task)
+    let handle = context::expect("loopy::spawn");
+    let instruments = &handle.instruments;
+    handle
+        .tasks
+        .spawn(future, None, location, Kind::Task, instruments)
 }
 
 /// Cancels the task behind `handle`; the same as [`JoinHandle::cancel`].
@@ -161,8 +169,11 @@ impl Builder {
         F::Output: 'static,
     {
         let location = Location::caller();
-        let tasks = Tasks::current("loopy::task::Builder::spawn");
-        tasks.spawn(future, self.name, location, Kind::Task)
+        let handle = context::expect("loopy::task::Builder::spawn");
+        let instruments = &handle.instruments;
+        handle
+            .tasks
+            .spawn(future, self.name, location, Kind::Task, instruments)
     }
 }
 
@@ -181,8 +192,9 @@ impl Builder {
 ///     assert_eq!(handle.id(), handle.await.unwrap());
 /// });
 /// ```
+#[track_caller]
 pub fn id() -> TaskId {
-    Tasks::current("loopy::task::id").current.get()
+    context::expect("loopy::task::id").tasks.current.get()
 }
 
 /// The name of the task that is running now, if it was given one with
@@ -201,8 +213,8 @@ pub fn id() -> TaskId {
 /// });
 /// ```
 pub fn name() -> Option<String> {
-    Tasks::with(|tasks| {
-        let tasks = tasks?;
+    context::with(|handle| {
+        let tasks = &handle?.tasks;
         let name = tasks
             .registry
             .borrow()
@@ -237,8 +249,11 @@ pub fn name() -> Option<String> {
 ///     assert_eq!(ticker.location().file(), file!());
 /// });
 /// ```
+#[track_caller]
 pub fn list() -> Vec<TaskInfo> {
-    Tasks::current("loopy::task::list").list()
+    let handle = context::expect("loopy::task::list");
+    let main_woken = handle.tasks.run_queue.main_is_woken();
+    handle.tasks.list(&handle.instruments, main_woken)
 }
 
 /// Prints [`list`] to stderr as an aligned table, for a person to read
@@ -261,6 +276,7 @@ pub fn list() -> Vec<TaskInfo> {
 /// ```
 /// loopy::block_on(async { loopy::task::dump() });
 /// ```
+#[track_caller]
 pub fn dump() {
     let _ = dump_to(&mut io::stderr().lock());
 }
@@ -287,6 +303,7 @@ pub fn dump() {
 /// })?;
 /// # std::io::Result::Ok(())
 /// ```
+#[track_caller]
 pub fn dump_to(out: &mut impl io::Write) -> io::Result<()> {
     info::write_table(out, &list())
 }

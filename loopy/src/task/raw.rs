@@ -10,10 +10,18 @@
 //! # Which thread touches what
 //!
 //! Tasks are not `Send`: their futures and outputs live and die on the loop
-//! thread. Wakers, though, are `Send + Sync`, so a `TaskRef` inside a waker
-//! can travel to another thread. There it only ever touches the atomic state
-//! word and the runtime's [`Remote`] half, and when it holds the last
-//! reference it frees the cell. That is sound because of one invariant:
+//! thread. Wakers, though, are `Send + Sync`, so a reference inside a waker
+//! can travel to another thread. The types say which is which:
+//!
+//! - a [`TaskRef`] may be anywhere (in a waker, in the runtime's [`Remote`]
+//!   half). It can only touch the atomic state word, reach the `Remote`,
+//!   and release its reference, freeing the cell if it was the last;
+//! - a [`LocalTask`] is `!Send`, and exists only on the task's loop thread:
+//!   made there by `allocate`, or from a `TaskRef` by the run queue, which
+//!   checks that the task is its own. Polling the task, completing it and
+//!   handing over its output are its methods alone.
+//!
+//! Freeing the cell on any thread is sound because of one invariant:
 //!
 //! **When the last reference goes, the stage is `Consumed`.** The registry
 //! holds a reference until the task completes (or the runtime cancels it on
@@ -24,6 +32,7 @@
 
 use std::cell::{Cell, UnsafeCell};
 use std::future::Future;
+use std::marker::PhantomData;
 use std::mem;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
@@ -31,16 +40,17 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use super::context;
 use super::info::TaskStats;
-use super::instrument::TaskSpan;
 use super::join::{panic_message, Failure, JoinError};
+use super::poll_note::Parked;
 use super::run_queue::{self, Remote};
+use super::span::TaskSpan;
 use super::state::{State, CANCELLED, COMPLETE, HANDLE, SCHEDULED};
 use super::waker;
 use super::TaskId;
-use crate::trace::{self, WakeCause};
+use crate::runtime::trace::WakeCause;
 use crate::unwind;
-use crate::wait::{self, Parked};
 
 /// The untyped front of every task allocation.
 pub(crate) struct Header {
@@ -101,9 +111,6 @@ enum Stage<F: Future> {
 pub(crate) enum Ran {
     /// The task was polled and is pending.
     Unfinished,
-    /// The task had finished before: this was a stale run queue entry, and
-    /// nothing ran.
-    Stale,
     /// The task returned.
     Finished,
     /// The task's future was dropped: it was cancelled.
@@ -113,10 +120,18 @@ pub(crate) enum Ran {
     Panicked(Option<String>),
 }
 
-/// A counted reference to a task. Dropping it releases the reference; the
-/// last one frees the task.
+/// A counted reference to a task, which may be on any thread. Dropping it
+/// releases the reference; the last one frees the task.
 pub(crate) struct TaskRef {
     ptr: NonNull<Header>,
+}
+
+/// A counted reference to a task on its loop thread, where the task may be
+/// run and its output taken. `!Send`: it never leaves that thread.
+pub(crate) struct LocalTask {
+    task: TaskRef,
+    /// Keeps the type `!Send` and `!Sync`.
+    _local: PhantomData<*const ()>,
 }
 
 // SAFETY: a `TaskRef` that leaves the loop thread (inside a waker or the
@@ -153,10 +168,15 @@ impl TaskRef {
             stage: UnsafeCell::new(Stage::Running(future)),
         });
         let ptr = NonNull::from(Box::leak(cell)).cast::<Header>();
+        // The task was made here, by the loop thread that will run it.
+        let local = || LocalTask {
+            task: TaskRef { ptr },
+            _local: PhantomData,
+        };
         NewTask {
-            registry: TaskRef { ptr },
-            queued: TaskRef { ptr },
-            handle: TaskRef { ptr },
+            registry: local(),
+            queued: local(),
+            handle: local(),
         }
     }
 
@@ -181,25 +201,75 @@ impl TaskRef {
         TaskRef { ptr: self.ptr }
     }
 
+    /// Whether the task is queued (or on its way to a queue).
+    pub(crate) fn is_scheduled(&self) -> bool {
+        self.header().state.load() & SCHEDULED != 0
+    }
+
+    pub(crate) fn is_complete(&self) -> bool {
+        self.header().state.load() & COMPLETE != 0
+    }
+}
+
+impl LocalTask {
+    /// Makes `task` a local reference.
+    ///
+    /// # Safety
+    ///
+    /// The caller must be on the loop thread of the runtime the task
+    /// belongs to.
+    pub(crate) unsafe fn from_ref(task: TaskRef) -> LocalTask {
+        LocalTask {
+            task,
+            _local: PhantomData,
+        }
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        self.task.header()
+    }
+
+    /// One more local reference.
+    #[cfg(test)]
+    pub(crate) fn clone_local(&self) -> LocalTask {
+        LocalTask {
+            task: self.task.clone_ref(),
+            _local: PhantomData,
+        }
+    }
+
+    /// One more reference, for anywhere.
+    pub(crate) fn to_ref(&self) -> TaskRef {
+        self.task.clone_ref()
+    }
+
+    /// Whether the task is queued (or on its way to a queue).
+    pub(crate) fn is_scheduled(&self) -> bool {
+        self.task.is_scheduled()
+    }
+
+    pub(crate) fn is_complete(&self) -> bool {
+        self.task.is_complete()
+    }
+
     /// Runs the task once: drops its future if it was cancelled, or polls
     /// it. When the task finishes in this run, its result is stored for the
-    /// handle (or dropped) and its awaiter is woken. Loop thread only.
+    /// handle (or dropped) and its awaiter is woken. The task must not be
+    /// complete (a queued task that completed since is skipped by the loop).
     pub(crate) fn run(&self) -> Ran {
         let header = self.header();
         let prev = header.state.begin_run();
-        if prev & COMPLETE != 0 {
-            return Ran::Stale;
-        }
+        debug_assert!(prev & COMPLETE == 0, "a complete task is never run");
         let ran = {
             // The span is entered for the poll (or the drop) and exited
             // before `complete` closes it.
             let _polling = header.span.enter();
-            // SAFETY: we are on the loop thread, the only one that touches
-            // the stage, and the task is not complete, so its stage is
-            // `Running`.
-            unsafe { (header.vtable.run)(self.ptr, prev & CANCELLED != 0) }
+            // SAFETY: we are on the loop thread (`LocalTask`), the only one
+            // that touches the stage, and the task is not complete, so its
+            // stage is `Running`.
+            unsafe { (header.vtable.run)(self.task.ptr, prev & CANCELLED != 0) }
         };
-        if !matches!(ran, Ran::Unfinished | Ran::Stale) {
+        if !matches!(ran, Ran::Unfinished) {
             self.complete();
         }
         ran
@@ -213,25 +283,27 @@ impl TaskRef {
         let prev = header.state.complete();
         if prev & HANDLE != 0 {
             if let Some(awaiter) = header.awaiter.take() {
-                trace::waking(WakeCause::TaskDone(header.id.0), || {
+                context::waking(WakeCause::TaskDone(header.id.0), || {
                     unwind::wake_contained(awaiter);
                 });
             }
         } else {
-            // SAFETY: loop thread; nobody can ever take this result.
-            unsafe { (header.vtable.drop_stage)(self.ptr) };
+            // SAFETY: loop thread (`LocalTask`); nobody can ever take this
+            // result.
+            unsafe { (header.vtable.drop_stage)(self.task.ptr) };
         }
     }
 
     /// Asks for the task's future to be dropped on the loop thread; a no-op
-    /// once the task has completed. The task goes to the *front* of the run
-    /// queue, even if it is queued already further back: the entry that is
-    /// reached first drops the future, and any later one finds the task
-    /// complete and does nothing.
+    /// once the task has completed. A task that is not queued joins the
+    /// *front* of the run queue, so its future is dropped no later than the
+    /// next turn; a task that is queued already keeps its place, and its
+    /// entry drops the future when it comes up.
     pub(crate) fn cancel(&self) {
-        if self.header().state.cancel() {
-            run_queue::push_first(self.clone_ref());
-        }
+        let queue = self.header().state.cancel();
+        context::waking(WakeCause::Cancel, || {
+            run_queue::cancelled(self.to_ref(), queue);
+        });
     }
 
     /// Drops a pending task's future now, as if it had been cancelled and
@@ -241,22 +313,13 @@ impl TaskRef {
         self.run()
     }
 
-    /// Whether the task is queued (or on its way to a queue).
-    pub(crate) fn is_scheduled(&self) -> bool {
-        self.header().state.load() & SCHEDULED != 0
-    }
-
     /// Whether a `JoinHandle` for the task is alive.
     pub(crate) fn has_handle(&self) -> bool {
         self.header().state.load() & HANDLE != 0
     }
 
-    pub(crate) fn is_complete(&self) -> bool {
-        self.header().state.load() & COMPLETE != 0
-    }
-
     /// The `JoinHandle`'s poll: the result if the task completed, else
-    /// remember `waker` and return `Pending`. Loop thread only.
+    /// remember `waker` and return `Pending`.
     ///
     /// # Safety
     ///
@@ -269,27 +332,31 @@ impl TaskRef {
                 Some(old) if old.will_wake(waker) => header.awaiter.set(Some(old)),
                 _ => header.awaiter.set(Some(waker.clone())),
             }
-            wait::parked(Parked::Task(header.id.0));
+            context::with(|handle| {
+                if let Some(handle) = handle {
+                    handle.tasks.parked(Parked::Task(header.id.0));
+                }
+            });
             return Poll::Pending;
         }
         let mut out: Option<Result<T, JoinError>> = None;
         // SAFETY: complete, so the stage is `Finished` or `Consumed` and
         // `read_output` checks which; the caller promises `T` matches the
         // stage's output type; loop thread.
-        unsafe { (header.vtable.read_output)(self.ptr, (&raw mut out).cast()) };
+        unsafe { (header.vtable.read_output)(self.task.ptr, (&raw mut out).cast()) };
         Poll::Ready(out.expect("loopy::JoinHandle polled again after it returned its result"))
     }
 
     /// The `JoinHandle` lets go: clear `HANDLE` and drop a result it never
-    /// took. Loop thread only.
+    /// took.
     pub(crate) fn drop_handle(&self) {
         let header = self.header();
         let prev = header.state.drop_handle();
         header.awaiter.take();
         if prev & COMPLETE != 0 {
-            // SAFETY: loop thread (`JoinHandle` is `!Send`); the handle was
-            // the only one who could take the result.
-            unsafe { (header.vtable.drop_stage)(self.ptr) };
+            // SAFETY: loop thread (`LocalTask`); the handle was the only one
+            // who could take the result.
+            unsafe { (header.vtable.drop_stage)(self.task.ptr) };
         }
     }
 }
@@ -297,11 +364,11 @@ impl TaskRef {
 /// The references a fresh task starts with.
 pub(crate) struct NewTask {
     /// Held by the runtime's registry until the task completes.
-    pub(crate) registry: TaskRef,
+    pub(crate) registry: LocalTask,
     /// Held by the run queue: a new task is ready to run.
-    pub(crate) queued: TaskRef,
+    pub(crate) queued: LocalTask,
     /// Held by the `JoinHandle`.
-    pub(crate) handle: TaskRef,
+    pub(crate) handle: LocalTask,
 }
 
 impl Drop for TaskRef {
@@ -361,7 +428,7 @@ impl<F: Future + 'static> TaskCell<F> {
         // SAFETY: forwarded from our caller.
         let stage = unsafe { Self::stage(ptr) };
         let Stage::Running(future) = stage else {
-            return Ran::Stale;
+            unreachable!("only a running task is run");
         };
         let result = if cancelled {
             // Drop the future here, on the loop thread, so its drop guards

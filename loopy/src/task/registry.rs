@@ -9,13 +9,13 @@
 
 use std::collections::HashMap;
 
-use super::raw::TaskRef;
+use super::raw::LocalTask;
 use super::TaskId;
 
 /// The live tasks of one runtime, and the names of the named ones.
 pub(crate) struct TaskRegistry {
     /// One reference per live task; `None` marks a free slot.
-    slots: Vec<Option<TaskRef>>,
+    slots: Vec<Option<LocalTask>>,
     /// Indexes of the free slots, reused first.
     free: Vec<u32>,
     /// Names given through `task::Builder::name`.
@@ -31,7 +31,7 @@ impl TaskRegistry {
         }
     }
 
-    pub(crate) fn insert(&mut self, task: TaskRef, name: Option<Box<str>>) {
+    pub(crate) fn insert(&mut self, task: LocalTask, name: Option<Box<str>>) {
         if let Some(name) = name {
             self.names.insert(task.header().id, name);
         }
@@ -49,7 +49,7 @@ impl TaskRegistry {
     }
 
     /// Forgets a task that completed, returning the registry's reference.
-    pub(crate) fn remove(&mut self, task: &TaskRef) -> Option<TaskRef> {
+    pub(crate) fn remove(&mut self, task: &LocalTask) -> Option<LocalTask> {
         let slot = task.header().stats.registry_slot.get();
         let entry = self.slots.get_mut(slot as usize)?.take()?;
         self.free.push(slot);
@@ -64,7 +64,7 @@ impl TaskRegistry {
     }
 
     /// The live tasks, in slot order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &TaskRef> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &LocalTask> {
         self.slots.iter().flatten()
     }
 
@@ -73,7 +73,7 @@ impl TaskRegistry {
     }
 
     /// Empties the registry, handing back every live task.
-    pub(crate) fn take_all(&mut self) -> Vec<TaskRef> {
+    pub(crate) fn take_all(&mut self) -> Vec<LocalTask> {
         self.free.clear();
         self.names.clear();
         std::mem::take(&mut self.slots)

@@ -2,40 +2,29 @@
 //!
 //! The loop thread's [`RunQueue`] is a plain `VecDeque` behind a `RefCell`:
 //! a wake on the loop thread pushes to it without a lock, finding it
-//! through the queue's own thread-local slot, which `block_on` fills. Besides tasks it
-//! holds, at most once, the future passed to `block_on`, so that future
-//! takes its turn like any task. A wake from any
-//! other thread cannot touch it, so it goes to the runtime's [`Remote`]
-//! half instead: a mutex-guarded list that the loop drains at the start of
-//! each turn, plus a poke at the poller in case the loop is asleep in
-//! `epoll_wait`.
+//! through the thread's context. A wake from any other thread cannot touch
+//! it, so it goes to the runtime's [`Remote`] half instead: a mutex-guarded
+//! list that the loop drains at the start of each turn, plus a poke at the
+//! poller in case the loop is asleep in `epoll_wait`.
+//!
+//! The run queue holds only tasks. The future `block_on` runs lives on
+//! `block_on`'s stack, not in a task; the queue keeps only its place in
+//! line: woken, it counts the tasks queued ahead of it, and the loop polls
+//! it when those have run. So it takes its turn in order, like any task,
+//! without an entry of its own.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Wake;
 
 use polling::Poller;
 
-use super::raw::TaskRef;
-use crate::loop_local::{self, LoopLocal};
-use crate::trace::{self, Trace, WakeCause};
+use super::context::{self, Handle};
+use super::raw::{LocalTask, TaskRef};
+use super::TaskId;
 use crate::unwind;
-
-thread_local! {
-    /// The run queue of the loop running on this thread.
-    static CURRENT: LoopLocal<RunQueue> = const { LoopLocal::new(None) };
-}
-
-/// What the run queue holds: a task, or `block_on`'s own future.
-pub(crate) enum Runnable {
-    Task(TaskRef),
-    /// The future `block_on` is running, which lives on `block_on`'s stack
-    /// rather than in a task.
-    Main,
-}
 
 /// How many entries an idle run queue keeps room for (8 KiB).
 const KEPT_CAPACITY: usize = 1024;
@@ -43,94 +32,108 @@ const KEPT_CAPACITY: usize = 1024;
 /// Tasks that are ready to be polled, in the order they were woken.
 pub(crate) struct RunQueue {
     /// Loop thread only; never borrowed across a poll.
-    entries: RefCell<VecDeque<Runnable>>,
-    /// Whether `Runnable::Main` is in `entries`, so a second wake of the
-    /// main future adds nothing.
-    main_queued: Cell<bool>,
+    entries: RefCell<VecDeque<LocalTask>>,
+    /// Whether `block_on`'s future was woken and waits for its turn.
+    main_woken: Cell<bool>,
+    /// How many entries of `entries` are ahead of `block_on`'s future.
+    main_behind: Cell<usize>,
     /// This loop's half that other threads reach; also tells a task of
     /// this loop from a task of another.
     pub(crate) remote: Arc<Remote>,
-    /// Says who woke each task, when the trace is on.
-    trace: Option<Rc<Trace>>,
 }
 
 impl RunQueue {
-    pub(crate) fn new(remote: Arc<Remote>, trace: &Rc<Trace>) -> RunQueue {
+    pub(crate) fn new(remote: Arc<Remote>) -> RunQueue {
         RunQueue {
             entries: RefCell::new(VecDeque::new()),
-            main_queued: Cell::new(false),
+            main_woken: Cell::new(false),
+            main_behind: Cell::new(0),
             remote,
-            trace: trace.events().then(|| Rc::clone(trace)),
         }
     }
 
-    /// Makes `queue` the one wakes on this thread go to, until the guard
-    /// is dropped; `None` if another loop runs on this thread.
-    pub(crate) fn enter(queue: &Rc<RunQueue>) -> Option<loop_local::Filled<RunQueue>> {
-        loop_local::fill(&CURRENT, queue)
+    /// `block_on`'s future was woken: it queues behind the tasks queued
+    /// now, unless it waits already. Returns whether it did not.
+    pub(crate) fn wake_main(&self) -> bool {
+        if self.main_woken.replace(true) {
+            return false;
+        }
+        self.main_behind.set(self.entries.borrow().len());
+        true
     }
 
-    /// Queues a task that was just spawned.
-    pub(crate) fn push_new(&self, task: TaskRef) {
-        self.entries.borrow_mut().push_back(Runnable::Task(task));
-    }
-
-    /// Whether `block_on`'s future waits in the queue.
-    pub(crate) fn main_is_queued(&self) -> bool {
-        self.main_queued.get()
-    }
-
-    /// Queues a task that was woken.
+    /// Whether it is `block_on`'s future's turn; if so, it leaves the
+    /// line.
     #[inline]
-    pub(crate) fn push(&self, task: TaskRef) {
-        if self.trace.is_some() {
-            self.traced(&task);
+    pub(crate) fn take_main_turn(&self) -> bool {
+        let turn = self.main_woken.get() && self.main_behind.get() == 0;
+        if turn {
+            self.main_woken.set(false);
         }
-        self.entries.borrow_mut().push_back(Runnable::Task(task));
+        turn
+    }
+
+    /// Whether `block_on`'s future waits for its turn.
+    pub(crate) fn main_is_woken(&self) -> bool {
+        self.main_woken.get()
+    }
+
+    /// Queues a task at the back.
+    #[inline]
+    pub(crate) fn push(&self, task: LocalTask) {
+        self.entries.borrow_mut().push_back(task);
     }
 
     /// Queues a task ahead of everything else.
-    fn push_front(&self, task: TaskRef) {
-        if self.trace.is_some() {
-            self.traced(&task);
-        }
-        self.entries.borrow_mut().push_front(Runnable::Task(task));
+    fn push_front(&self, task: LocalTask) {
+        self.entries.borrow_mut().push_front(task);
     }
 
-    /// Tells the trace, if it is on, that `task` was woken.
-    #[cold]
-    #[inline(never)]
-    fn traced(&self, task: &TaskRef) {
-        if let Some(trace) = &self.trace {
-            trace.woken(task.header().id.0, trace::cause());
+    /// `task`, as a local reference, if it is a task of this queue's
+    /// runtime; else `task` back.
+    #[inline]
+    fn accept(&self, task: TaskRef) -> Result<LocalTask, TaskRef> {
+        if !Arc::ptr_eq(&self.remote, &task.header().remote) {
+            return Err(task);
         }
+        // SAFETY: a `RunQueue` is `!Send` and `!Sync` (its entries are
+        // `LocalTask`s), so `&self` proves we are on the thread that owns
+        // it: the loop thread of its runtime, which is the task's runtime,
+        // since both share this `Remote`.
+        Ok(unsafe { LocalTask::from_ref(task) })
     }
 
-    /// Queues `block_on`'s future as `block_on` starts (no wake to trace).
-    pub(crate) fn start_main(&self) {
-        if !self.main_queued.replace(true) {
-            self.entries.borrow_mut().push_back(Runnable::Main);
-        }
+    #[inline]
+    pub(crate) fn pop(&self) -> Option<LocalTask> {
+        self.main_behind
+            .set(self.main_behind.get().saturating_sub(1));
+        self.entries.borrow_mut().pop_front()
     }
 
-    /// Queues `block_on`'s future, unless it is queued already.
-    pub(crate) fn push_main(&self) {
-        if let (false, Some(trace)) = (self.main_queued.get(), &self.trace) {
-            trace.woken(0, trace::cause());
-        }
-        self.start_main();
+    /// Whether nothing is ready to run, here or in the remote half.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.entries.borrow().is_empty() && !self.main_woken.get() && !self.remote.has_pending()
     }
 
-    pub(crate) fn pop(&self) -> Option<Runnable> {
-        let entry = self.entries.borrow_mut().pop_front();
-        if let Some(Runnable::Main) = entry {
-            self.main_queued.set(false);
+    /// Moves what other threads woke into the queue; `woken` hears of each
+    /// (`TaskId::MAIN` for `block_on`'s future) first, for the trace.
+    pub(crate) fn take_remote(&self, mut woken: impl FnMut(TaskId)) {
+        let Some((main, tasks)) = self.remote.take() else {
+            return;
+        };
+        if main && self.wake_main() {
+            woken(TaskId::MAIN);
         }
-        entry
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.entries.borrow().is_empty()
+        let mut entries = self.entries.borrow_mut();
+        for task in tasks {
+            match self.accept(task) {
+                Ok(task) => {
+                    woken(task.header().id);
+                    entries.push_back(task);
+                }
+                Err(_) => unreachable!("only this runtime's tasks reach its remote queue"),
+            }
+        }
     }
 
     /// Gives back memory a burst of wakes left behind: an empty queue keeps
@@ -146,40 +149,61 @@ impl RunQueue {
     /// Drops every queued reference (the runtime is shutting down).
     pub(crate) fn clear(&self) {
         let entries = std::mem::take(&mut *self.entries.borrow_mut());
-        self.main_queued.set(false);
+        self.main_woken.set(false);
+        self.main_behind.set(0);
         drop(entries);
     }
 }
 
 /// Queues a woken task: on the loop thread of its runtime, straight into
 /// the run queue; anywhere else, through the runtime's `Remote` half.
-pub(crate) fn push(task: TaskRef) {
-    queue(task, End::Back);
-}
-
-/// Queues a task to run before everything else on its loop thread (a
-/// cancellation, so the future is dropped no later than the next turn).
-pub(crate) fn push_first(task: TaskRef) {
-    queue(task, End::Front);
-}
-
-/// Which end of the run queue a task joins.
-enum End {
-    Front,
-    Back,
-}
-
 #[inline]
-fn queue(task: TaskRef, end: End) {
-    let elsewhere = loop_local::with(&CURRENT, |queue| match queue {
-        Some(queue) if Arc::ptr_eq(&queue.remote, &task.header().remote) => {
-            match end {
-                End::Front => queue.push_front(task),
-                End::Back => queue.push(task),
+pub(crate) fn push(task: TaskRef) {
+    let elsewhere = context::with(|handle| match handle {
+        Some(handle) => match handle.tasks.run_queue.accept(task) {
+            Ok(task) => {
+                if handle.instruments.tracing() {
+                    traced_wake(handle, &task);
+                }
+                handle.tasks.run_queue.push(task);
+                None
             }
-            None
-        }
-        _ => Some(task),
+            Err(task) => Some(task),
+        },
+        None => Some(task),
+    });
+    if let Some(task) = elsewhere {
+        Arc::clone(&task.header().remote).push(task);
+    }
+}
+
+/// Tells the trace that `task` was woken, and by what.
+#[cold]
+#[inline(never)]
+fn traced_wake(handle: &Handle, task: &LocalTask) {
+    handle
+        .instruments
+        .woken(&handle.tasks, task.header().id, context::cause());
+}
+
+/// A task was cancelled; `queue` says whether it must be queued (at the
+/// front, so its future is dropped no later than the next turn) or is
+/// queued already.
+pub(crate) fn cancelled(task: TaskRef, queue: bool) {
+    let elsewhere = context::with(|handle| match handle {
+        Some(handle) => match handle.tasks.run_queue.accept(task) {
+            Ok(task) => {
+                if handle.instruments.tracing() {
+                    traced_wake(handle, &task);
+                }
+                if queue {
+                    handle.tasks.run_queue.push_front(task);
+                }
+                None
+            }
+            Err(task) => queue.then_some(task),
+        },
+        None => queue.then_some(task),
     });
     if let Some(task) = elsewhere {
         Arc::clone(&task.header().remote).push(task);
@@ -191,10 +215,10 @@ fn queue(task: TaskRef, end: End) {
 pub(crate) struct Remote {
     /// Tasks woken where the run queue is out of reach.
     queue: Mutex<RemoteQueue>,
-    /// Set when `queue` has tasks or `block_on`'s future was woken from
-    /// afar, so the loop can check with one atomic load instead of a lock.
+    /// Set when `queue` has tasks or `main_woken` is set, so the loop can
+    /// check with one atomic load instead of a lock.
     pending: AtomicBool,
-    /// `block_on`'s own future was woken from afar and should be queued.
+    /// `block_on`'s own future was woken on another thread.
     main_woken: AtomicBool,
     /// The loop's poller, whose `notify` interrupts a sleeping wait.
     poller: Arc<Poller>,
@@ -248,28 +272,16 @@ impl Remote {
         self.pending.load(Ordering::Acquire)
     }
 
-    /// Moves what other threads woke into the run queue.
-    pub(crate) fn drain_into(&self, run_queue: &RunQueue) {
+    /// Takes what other threads woke, if anything: whether `block_on`'s
+    /// future was among it, and the tasks.
+    fn take(&self) -> Option<(bool, Vec<TaskRef>)> {
         // A plain load first: the common case, nothing pending, then costs
         // no read-modify-write.
         if !(self.pending.load(Ordering::Acquire) && self.pending.swap(false, Ordering::AcqRel)) {
-            return;
+            return None;
         }
-        let tasks = std::mem::take(&mut self.lock().tasks);
-        trace::waking(WakeCause::Thread, || {
-            if self.main_woken.swap(false, Ordering::AcqRel) {
-                run_queue.push_main();
-            }
-            if run_queue.trace.is_some() {
-                for task in &tasks {
-                    run_queue.traced(task);
-                }
-            }
-        });
-        run_queue
-            .entries
-            .borrow_mut()
-            .extend(tasks.into_iter().map(Runnable::Task));
+        let main = self.main_woken.swap(false, Ordering::AcqRel);
+        Some((main, std::mem::take(&mut self.lock().tasks)))
     }
 
     /// The runtime is shutting down: drop what is queued and refuse more.
@@ -283,22 +295,26 @@ impl Remote {
     }
 }
 
-/// The waker of `block_on`'s own future: on the loop thread it queues the
-/// future directly; elsewhere it leaves a flag and pokes the poller.
+/// The waker of `block_on`'s own future: on the loop thread it puts the
+/// future in line directly; elsewhere it leaves a flag and pokes the
+/// poller.
 impl Wake for Remote {
     fn wake(self: Arc<Self>) {
         self.wake_by_ref();
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        let queued = loop_local::with(&CURRENT, |queue| match queue {
-            Some(queue) if Arc::ptr_eq(&queue.remote, self) => {
-                queue.push_main();
+        let on_loop = context::with(|handle| match handle {
+            Some(handle) if Arc::ptr_eq(&handle.tasks.run_queue.remote, self) => {
+                if handle.tasks.run_queue.wake_main() && handle.instruments.tracing() {
+                    let cause = context::cause();
+                    handle.instruments.woken(&handle.tasks, TaskId::MAIN, cause);
+                }
                 true
             }
             _ => false,
         });
-        if !queued {
+        if !on_loop {
             self.main_woken.store(true, Ordering::Release);
             self.pending.store(true, Ordering::Release);
             self.notify();
@@ -310,18 +326,16 @@ impl Wake for Remote {
 mod tests {
     use super::*;
     use crate::task::info::TaskStats;
-    use crate::task::instrument::{Kind, TaskSpan};
-    use crate::task::raw::NewTask;
+    use crate::task::span::{Kind, TaskSpan};
     use crate::task::TaskId;
-    use crate::trace::TraceLevel;
 
     #[track_caller]
     fn test_location() -> &'static std::panic::Location<'static> {
         std::panic::Location::caller()
     }
 
-    /// A queue holding `count` references to one real (never polled) task.
-    fn queue_with(count: usize) -> (RunQueue, NewTask) {
+    #[test]
+    fn an_idle_queue_gives_back_what_a_burst_took() {
         let poller = Arc::new(Poller::new().unwrap());
         let remote = Arc::new(Remote::new(poller));
         let location = test_location();
@@ -332,33 +346,14 @@ mod tests {
             TaskStats::new(location, 0),
             TaskSpan::new(TaskId(1), None, location, Kind::Task),
         );
-        let trace = Rc::new(Trace::new(TraceLevel::Off, std::time::Instant::now()));
-        let queue = RunQueue::new(remote, &trace);
-        for _ in 0..count {
-            queue.push(task.queued.clone_ref());
+        let queue = RunQueue::new(remote);
+        for _ in 0..50_000 {
+            queue.push(task.queued.clone_local());
         }
-        (queue, task)
-    }
-
-    #[test]
-    fn an_idle_queue_gives_back_what_a_burst_took() {
-        let (queue, _task) = queue_with(50_000);
         queue.release_spare_capacity();
         assert!(queue.entries.borrow().capacity() >= 50_000, "busy: kept");
         while queue.pop().is_some() {}
         queue.release_spare_capacity();
         assert!(queue.entries.borrow().capacity() <= KEPT_CAPACITY);
-    }
-
-    #[test]
-    fn main_is_queued_once_however_often_it_is_woken() {
-        let (queue, _task) = queue_with(1);
-        queue.push_main();
-        queue.push_main();
-        assert!(matches!(queue.pop(), Some(Runnable::Task(_))));
-        assert!(matches!(queue.pop(), Some(Runnable::Main)));
-        assert!(queue.pop().is_none());
-        queue.push_main();
-        assert!(matches!(queue.pop(), Some(Runnable::Main)));
     }
 }

@@ -76,9 +76,10 @@ impl State {
     }
 
     /// `cancel()`: set `CANCELLED` and `SCHEDULED`; true if the task must
-    /// now be queued at the front (it is not complete).
+    /// now be queued (at the front): it was neither queued already, where
+    /// its entry will drop the future, nor complete.
     pub(crate) fn cancel(&self) -> bool {
-        self.0.fetch_or(CANCELLED | SCHEDULED, Ordering::AcqRel) & COMPLETE == 0
+        self.0.fetch_or(CANCELLED | SCHEDULED, Ordering::AcqRel) & (SCHEDULED | COMPLETE) == 0
     }
 
     /// Marks the task cancelled without queueing it (runtime shutdown).

@@ -96,7 +96,8 @@ impl Task {
         self.release();
     }
 
-    /// `TaskRef::cancel`: queue the task at the front unless complete.
+    /// `LocalTask::cancel`: queue the task at the front unless it is
+    /// queued already or complete.
     fn cancel(&self) {
         if self.state.cancel() {
             self.state.add_ref();

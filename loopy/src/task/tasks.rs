@@ -1,133 +1,90 @@
 //! The tasks of one loop: the live ones and the ready ones.
 //!
-//! [`Tasks`] is the part of a runtime that `spawn`, `task::id()` and
-//! `task::list()` reach, through its thread-local slot. Spawning moves the
+//! [`Tasks`] is the part of a loop's handle that `spawn`, `task::id()` and
+//! `task::list()` reach, through the thread's context. Spawning moves the
 //! future into its allocation (`raw.rs`), enters it in the registry
 //! (`registry.rs`), which keeps it until it completes, and queues it on the
 //! run queue (`run_queue.rs`), where the loop will find it.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::Future;
 use std::panic::Location;
-use std::rc::Rc;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::info::{TaskInfo, TaskState, TaskStats};
-use super::instrument::{Kind, TaskSpan};
+use super::instruments::Instruments;
+use super::poll_note::{Parked, PollNote};
 use super::raw::{NewTask, TaskRef};
 use super::registry::TaskRegistry;
 use super::run_queue::{Remote, RunQueue};
-use super::state::SCHEDULED;
+use super::span::{Kind, TaskSpan};
 use super::{JoinHandle, TaskId};
-use crate::loop_local::{self, Filled, LoopLocal};
-use crate::trace::Trace;
-use crate::wait;
-
-thread_local! {
-    /// The tasks of the loop running on this thread.
-    static CURRENT: LoopLocal<Tasks> = const { LoopLocal::new(None) };
-}
+use crate::runtime::clock;
 
 /// The tasks of one runtime.
 pub(crate) struct Tasks {
     /// Tasks ready to be polled.
-    pub(crate) run_queue: Rc<RunQueue>,
+    pub(crate) run_queue: RunQueue,
     /// Every live task, so that `list` can show them and dropping the
-    /// runtime can drop them.
+    /// runtime can drop them; and the names of the named ones.
     pub(crate) registry: RefCell<TaskRegistry>,
     /// The id the next spawned task gets.
     next_id: Cell<u64>,
     /// The id of the task being polled (`TaskId::MAIN` between tasks).
     pub(crate) current: Cell<TaskId>,
+    /// What the running poll parked its waker on, so far (`poll_note.rs`).
+    note: Cell<PollNote>,
     /// The loop's coarse clock: the last time it read the real one, as
-    /// `wait::nanos`. New tasks take their birth time from it, so spawning
+    /// `clock::nanos`. New tasks take their birth time from it, so spawning
     /// reads no clock.
     pub(crate) clock: Cell<u64>,
     /// The record of `block_on`'s own future.
     pub(crate) main: TaskStats,
-    /// Tells of each spawn, when the trace is on.
-    pub(crate) trace: Rc<Trace>,
-    /// Whether polls are timed, so `TaskInfo::busy` is known.
-    pub(crate) timing: bool,
-    /// Time spent in polls by each live task (`block_on`'s future is
-    /// `TaskId::MAIN`), kept only while polls are timed.
-    busy: RefCell<HashMap<TaskId, Duration>>,
 }
 
 impl Tasks {
-    pub(crate) fn new(remote: Arc<Remote>, trace: Rc<Trace>, timing: bool) -> Tasks {
-        let now = wait::nanos(Instant::now());
+    pub(crate) fn new(remote: Arc<Remote>) -> Tasks {
+        let now = clock::nanos(Instant::now());
         Tasks {
-            run_queue: Rc::new(RunQueue::new(remote, &trace)),
+            run_queue: RunQueue::new(remote),
             registry: RefCell::new(TaskRegistry::new()),
             next_id: Cell::new(1),
             current: Cell::new(TaskId::MAIN),
+            note: Cell::new(PollNote::NONE),
             clock: Cell::new(now),
             main: TaskStats::new(Location::caller(), now),
-            trace,
-            timing,
-            busy: RefCell::new(HashMap::new()),
         }
     }
 
-    /// Adds a timed poll of task `id` to its busy time.
-    pub(crate) fn add_busy(&self, id: TaskId, took: Duration) {
-        *self.busy.borrow_mut().entry(id).or_default() += took;
-    }
-
-    /// Whether busy time is noted for task `id`.
-    #[cfg(test)]
-    pub(crate) fn has_busy_time(&self, id: TaskId) -> bool {
-        self.busy.borrow().contains_key(&id)
-    }
-
-    /// Forgets what was kept about a task that finished.
+    /// The running poll parked its waker on a socket or a task.
     #[inline]
-    pub(crate) fn finished(&self, id: TaskId) {
-        if self.timing {
-            self.forget(id);
-        }
+    pub(crate) fn parked(&self, on: Parked) {
+        self.note.set(self.note.get().with(on));
     }
 
-    /// Forgets a finished task's busy time and, in the trace, its name.
-    #[cold]
-    fn forget(&self, id: TaskId) {
-        self.busy.borrow_mut().remove(&id);
-        self.trace.forget(id.0);
+    /// The running poll parked its waker on a timer due at `deadline`.
+    #[inline]
+    pub(crate) fn parked_on_timer(&self, deadline: Instant) {
+        self.note.set(self.note.get().with_timer(deadline));
     }
 
-    /// The tasks of the loop running on this thread.
-    ///
-    /// # Panics
-    ///
-    /// Outside a runtime, naming `what`, the function the user called.
-    pub(crate) fn current(what: &str) -> Rc<Tasks> {
-        loop_local::expect(&CURRENT, what)
+    /// The poll has ended: what did it park its waker on? Leaves the note
+    /// empty for the next poll.
+    #[inline]
+    pub(crate) fn take_note(&self) -> PollNote {
+        self.note.replace(PollNote::NONE)
     }
 
-    /// Calls `f` with the tasks of the loop running on this thread, if any.
-    pub(crate) fn with<R>(f: impl FnOnce(Option<&Tasks>) -> R) -> R {
-        loop_local::with(&CURRENT, f)
-    }
-
-    /// Makes these the tasks that `spawn` on this thread reaches, and their
-    /// run queue the one wakes go to, until the guards are dropped; `None`
-    /// if another loop runs on this thread.
-    pub(crate) fn enter(tasks: &Rc<Tasks>) -> Option<(Filled<Tasks>, Filled<RunQueue>)> {
-        let entered = loop_local::fill(&CURRENT, tasks)?;
-        let queue = RunQueue::enter(&tasks.run_queue)?;
-        Some((entered, queue))
-    }
-
-    /// Spawns a task of the given kind, made at `location`.
+    /// Spawns a task of the given kind, made at `location`; `instruments`
+    /// hear of it.
     pub(crate) fn spawn<F>(
         &self,
         future: F,
         name: Option<Box<str>>,
         location: &'static Location<'static>,
         kind: Kind,
+        instruments: &Instruments,
     ) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -143,18 +100,19 @@ impl Tasks {
             queued,
             handle,
         } = TaskRef::allocate(future, id, remote, stats, span);
-        if self.trace.events() {
-            self.trace.spawned(id.0, name.as_deref(), location);
+        if instruments.tracing() {
+            instruments.spawned(id, name.as_deref(), location);
         }
         self.registry.borrow_mut().insert(registry, name);
-        self.run_queue.push_new(queued);
+        self.run_queue.push(queued);
         // SAFETY: `handle` refers to the task just allocated from `future`,
         // whose output type is `F::Output`.
         unsafe { JoinHandle::new(handle) }
     }
 
-    /// Every live task and `block_on`'s future, as they are now.
-    pub(crate) fn list(&self) -> Vec<TaskInfo> {
+    /// Every live task and `block_on`'s future, as they are now;
+    /// `main_queued` says whether `block_on`'s future was woken.
+    pub(crate) fn list(&self, instruments: &Instruments, main_queued: bool) -> Vec<TaskInfo> {
         let now = Instant::now();
         let current = self.current.get();
         let registry = self.registry.borrow();
@@ -164,16 +122,13 @@ impl Tasks {
             location: stats.location.get(),
             state,
             polls: stats.polls.get(),
-            busy: self.timing.then(|| {
-                let busy = self.busy.borrow();
-                busy.get(&id).copied().unwrap_or_default()
-            }),
+            busy: instruments.busy(id),
             age: now.saturating_duration_since(stats.spawned()),
         };
         // `list` runs inside a poll: of `block_on`'s future when no task is.
         let main_state = if current == TaskId::MAIN {
             TaskState::Running
-        } else if self.run_queue.main_is_queued() {
+        } else if main_queued {
             TaskState::Ready
         } else {
             TaskState::waiting(self.main.waits.get(), now)
@@ -183,7 +138,7 @@ impl Tasks {
             let header = task.header();
             let state = if header.id == current {
                 TaskState::Running
-            } else if header.state.load() & SCHEDULED != 0 {
+            } else if task.is_scheduled() {
                 TaskState::Ready
             } else {
                 TaskState::waiting(header.stats.waits.get(), now)

@@ -11,9 +11,9 @@ use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 use std::task::{RawWaker, RawWakerVTable, Waker};
 
-use super::instrument::WakerOp;
 use super::raw::{Header, TaskRef};
 use super::run_queue;
+use super::span::WakerOp;
 
 static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, drop_waker);
 

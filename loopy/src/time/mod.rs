@@ -6,10 +6,7 @@
 //! `Instant`s: a timer never fires before its deadline, and is not rounded
 //! to milliseconds (the poller's wait uses a nanosecond timer).
 
-pub(crate) mod heap;
 mod interval;
-#[cfg(feature = "hyper")]
-pub(crate) mod orphans;
 mod sleep;
 mod timeout;
 

@@ -7,7 +7,8 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use super::heap::{TimerHeap, TimerKey};
+use crate::runtime::timer_heap::TimerKey;
+use crate::task::context::{self, Handle};
 
 /// The future returned by [`sleep`](crate::sleep) and
 /// [`sleep_until`](crate::sleep_until).
@@ -29,14 +30,14 @@ pub struct Sleep {
 
 /// A timer in a runtime's heap, removed when this is dropped.
 struct ArmedTimer {
-    /// The heap of the runtime that polled the sleep first.
-    timers: Rc<TimerHeap>,
+    /// The runtime that polled the sleep first, whose heap has the timer.
+    handle: Rc<Handle>,
     key: TimerKey,
 }
 
 impl Drop for ArmedTimer {
     fn drop(&mut self) {
-        self.timers.remove(self.key);
+        self.handle.timers.remove(self.key);
     }
 }
 
@@ -78,7 +79,7 @@ impl Sleep {
     pub fn reset(&mut self, deadline: Instant) {
         self.deadline = deadline;
         if let Some(timer) = &self.timer {
-            timer.timers.reset(timer.key, deadline);
+            timer.handle.timers.reset(timer.key, deadline);
         }
     }
 }
@@ -87,13 +88,21 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let deadline = self.deadline;
         match &self.timer {
-            Some(timer) => timer.timers.poll_timer(timer.key, cx.waker()),
-            None if self.deadline <= Instant::now() => Poll::Ready(()),
+            Some(timer) => {
+                let ready = timer.handle.timers.poll_timer(timer.key, cx.waker());
+                if ready.is_pending() {
+                    timer.handle.tasks.parked_on_timer(deadline);
+                }
+                ready
+            }
+            None if deadline <= Instant::now() => Poll::Ready(()),
             None => {
-                let timers = TimerHeap::current("loopy::sleep");
-                let key = timers.insert(self.deadline, cx.waker());
-                self.timer = Some(ArmedTimer { timers, key });
+                let handle = context::expect("loopy::sleep");
+                let key = handle.timers.insert(deadline, cx.waker());
+                handle.tasks.parked_on_timer(deadline);
+                self.timer = Some(ArmedTimer { handle, key });
                 Poll::Pending
             }
         }

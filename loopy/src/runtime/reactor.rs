@@ -42,33 +42,16 @@
 //! source gone, instead of sleeping forever on a descriptor the poller no
 //! longer watches.
 //!
-//! A TCP read shorter than its buffer emptied the socket, so loopy clears
-//! readability after it too and saves the read that would only say
-//! `WouldBlock`. There is one catch. When data and the peer's FIN arrive
-//! before the same wait, epoll reports a single edge; the read returns the
-//! data, and no further edge ever comes for the FIN. tokio learns of the
-//! FIN from `EPOLLRDHUP`, which `polling` does not expose. loopy instead
-//! keeps such a source *unconfirmed*: any later event for it settles the
-//! matter (epoll reports the whole current mask, so a pending FIN shows as
-//! readable, and its absence proves there is none), and one that sees no
-//! event for `UNCONFIRMED_GRACE` is marked readable again so its reader
-//! looks once more. A socket that hears from its peer within the grace
-//! period never pays for the extra read; a FIN that hid behind a short
-//! read is seen at most about 20 ms late.
+//! A read shorter than its buffer usually emptied the socket; on epoll,
+//! loopy then clears readability without the read that would only say
+//! `WouldBlock`. The rule and why it holds only on epoll are in
+//! `short_reads.rs`.
 //!
-//! Keeping that cheap matters, since an echo-like socket makes a short read
-//! on nearly every message. Short reads wait in one queue, in the order
-//! they were made, cut into *generations*, one per wait: a short read joins
-//! the generation of the last wait, which holds that wait's time and how
-//! many entries of the queue are its own. A source remembers the number of
-//! its generation, and an event settles it by forgetting that number;
-//! nothing is taken off the queue. When a generation is older than the
-//! grace period, the loop takes its entries off once and marks readable
-//! every source still unconfirmed from it. So a short read costs a push
-//! onto the queue and, 20 ms later, one look.
+//! The reactor knows nothing of tasks: it holds wakers, and whoever asks it
+//! to wake them says how (the loop wakes them on behalf of their
+//! descriptor, for the trace).
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::io;
 use std::num::NonZeroUsize;
 use std::os::fd::{AsRawFd, BorrowedFd};
@@ -80,15 +63,8 @@ use std::time::{Duration, Instant};
 use polling::{Event, Events, PollMode, Poller};
 use rustix::event::{PollFd, PollFlags, Timespec};
 
-use crate::loop_local::{self, Filled, LoopLocal};
-use crate::trace::{self, WakeCause};
-use crate::unwind;
-use crate::wait::{self, Parked};
-
-thread_local! {
-    /// The reactor of the loop running on this thread.
-    static CURRENT: LoopLocal<Reactor> = const { LoopLocal::new(None) };
-}
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use super::short_reads::ShortReads;
 
 /// The poller and everything registered with it.
 pub(crate) struct Reactor {
@@ -102,39 +78,15 @@ pub(crate) struct Reactor {
     /// Wakers collected from one batch of events, woken after the borrows
     /// above are released; kept between waits so waking does not allocate.
     woken: RefCell<Vec<(i32, Waker)>>,
-    /// I/O operations the task being polled may still complete before it
-    /// has to yield; refilled before every poll.
-    budget: Cell<u32>,
-    /// Sources whose readability a short read cleared, oldest first, and
-    /// the waits they followed (see the module docs).
+    /// Sources whose readability a short read cleared, until an event
+    /// confirms it or their grace period ends (epoll only).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     short_reads: RefCell<ShortReads>,
     /// When the last wait returned: no event handled since is newer.
     last_wait: Cell<Instant>,
-    /// Waits so far, plus one: the number of the generation a short read
-    /// made now joins (never 0, which means "confirmed").
-    generation: Cell<u64>,
-}
-
-/// The short reads not yet expired.
-#[derive(Default)]
-struct ShortReads {
-    /// The sources, each pushed when its short read made it unconfirmed;
-    /// an event may have settled it since.
-    sources: VecDeque<Rc<Source>>,
-    /// The waits those short reads followed, oldest first, each owning the
-    /// next `len` entries of `sources`.
-    generations: VecDeque<Generation>,
-}
-
-/// The short reads made between two waits.
-struct Generation {
-    /// The number the sources of this generation carry while unconfirmed.
-    number: u64,
-    /// When the wait before them returned, from which their grace period
-    /// is counted.
-    since: Instant,
-    /// How many entries of `ShortReads::sources` are this generation's.
-    len: usize,
+    /// Waits so far, plus one: the number a short read made now carries
+    /// (never 0, which means "none pending").
+    waits: Cell<u64>,
 }
 
 /// The sources by key, with free slots reused.
@@ -152,10 +104,11 @@ pub(crate) struct Source {
     fd: i32,
     /// `READABLE` and `WRITABLE` bits, as last learned.
     ready: Cell<u8>,
-    /// The generation of the short read that cleared `READABLE` without
-    /// an event to confirm it; 0 once confirmed. The number also tells this
-    /// marking from an earlier one still listed in an older generation.
-    unconfirmed_in: Cell<u64>,
+    /// The number of the wait after which a short read cleared `READABLE`
+    /// with no event yet to confirm it; 0 when none is pending (see
+    /// `short_reads.rs`).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub(crate) short_read: Cell<u64>,
     /// Wakers of tasks waiting to read, then to write.
     waiters: [RefCell<Waiters>; 2],
     /// The directions whose `waiters` may hold a waker, so that an event
@@ -208,23 +161,17 @@ impl Waiters {
     }
 }
 
-/// Wakes the wakers collected from events, each on behalf of its
-/// descriptor, emptying `woken`. Called with no borrow of the reactor held:
-/// a waker may run any code.
-fn wake_all(woken: &mut Vec<(i32, Waker)>) {
+/// How the reactor's caller wakes a waker parked on a descriptor. Called
+/// with no borrow of the reactor held: a waker may run any code.
+pub(crate) trait WakeFd: FnMut(i32, Waker) {}
+impl<F: FnMut(i32, Waker)> WakeFd for F {}
+
+/// Wakes the wakers collected from events with `wake`, emptying `woken`.
+fn wake_all(woken: &mut Vec<(i32, Waker)>, wake: &mut impl WakeFd) {
     for (fd, waker) in woken.drain(..) {
-        trace::waking(WakeCause::Fd(fd), || unwind::wake_contained(waker));
+        wake(fd, waker);
     }
 }
-
-/// How many I/O operations one poll of a task may complete. A task whose
-/// socket always has data would otherwise never return `Pending`, and the
-/// loop would never get back to its timers and other sockets.
-const BUDGET_PER_POLL: u32 = 128;
-
-/// How long a short read is trusted to have drained a socket without an
-/// event to confirm it; after that the reader reads once more.
-pub(crate) const UNCONFIRMED_GRACE: Duration = Duration::from_millis(20);
 
 /// How many events one wait takes in at most; more wait for the next.
 const EVENTS_PER_WAIT: NonZeroUsize = match NonZeroUsize::new(1024) {
@@ -242,49 +189,22 @@ impl Reactor {
             }),
             events: RefCell::new(Events::with_capacity(EVENTS_PER_WAIT)),
             woken: RefCell::new(Vec::new()),
-            budget: Cell::new(BUDGET_PER_POLL),
+            #[cfg(any(target_os = "linux", target_os = "android"))]
             short_reads: RefCell::default(),
             last_wait: Cell::new(Instant::now()),
-            generation: Cell::new(1),
+            waits: Cell::new(1),
         }
-    }
-
-    /// The reactor of the loop running on this thread.
-    ///
-    /// # Panics
-    ///
-    /// Outside a runtime, naming `what`, the function the user called.
-    pub(crate) fn current(what: &str) -> Rc<Reactor> {
-        loop_local::expect(&CURRENT, what)
-    }
-
-    /// Makes `reactor` the one `io::Async` on this thread reaches, until
-    /// the guard is dropped; `None` if another loop runs on this thread.
-    pub(crate) fn enter(reactor: &Rc<Reactor>) -> Option<Filled<Reactor>> {
-        loop_local::fill(&CURRENT, reactor)
-    }
-
-    /// Gives the task about to be polled its full I/O budget.
-    pub(crate) fn refill_budget(&self) {
-        self.budget.set(BUDGET_PER_POLL);
-    }
-
-    /// Whether the running task may do one more I/O operation in this poll.
-    pub(crate) fn has_budget(&self) -> bool {
-        self.budget.get() > 0
-    }
-
-    /// Counts one completed I/O operation against the running task.
-    pub(crate) fn spend_budget(&self) {
-        self.budget.set(self.budget.get().saturating_sub(1));
     }
 
     /// Registers `fd`, which must be in non-blocking mode, for edge-triggered
     /// read and write events.
     ///
+    /// # Safety
+    ///
     /// The caller must call [`deregister`](Reactor::deregister) before `fd`
-    /// is closed (`io::Async` does, in its `Drop`).
-    pub(crate) fn register(&self, fd: BorrowedFd<'_>) -> io::Result<Rc<Source>> {
+    /// is closed. `io::Async`, which owns the descriptor it registers, is
+    /// the one caller: it deregisters in its `Drop` and in `into_inner`.
+    pub(crate) unsafe fn register(&self, fd: BorrowedFd<'_>) -> io::Result<Rc<Source>> {
         let mut sources = self.sources.borrow_mut();
         // Peek, do not pop: a registration that fails must leave the slab
         // exactly as it was.
@@ -294,14 +214,13 @@ impl Reactor {
             key,
             fd: fd.as_raw_fd(),
             ready: Cell::new(Direction::Read.bit() | Direction::Write.bit()),
-            unconfirmed_in: Cell::new(0),
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            short_read: Cell::new(0),
             waiters: Default::default(),
             parked: Cell::new(0),
         });
         // SAFETY: `add_with_mode` requires that the descriptor be removed
-        // from the poller before it is closed. `io::Async`, the only caller,
-        // owns the descriptor and calls `deregister` before it drops it, in
-        // its `Drop` and in `into_inner`.
+        // from the poller before it is closed, which our caller promises.
         let added = unsafe {
             self.poller
                 .add_with_mode(fd.as_raw_fd(), Event::all(key), PollMode::Edge)
@@ -317,8 +236,9 @@ impl Reactor {
     }
 
     /// Removes `source` (registered for `fd`) from the poller, and wakes
-    /// the tasks still waiting on it so that none sleeps forever.
-    pub(crate) fn deregister(&self, source: &Source, fd: BorrowedFd<'_>) {
+    /// the tasks still waiting on it with `wake`, so that none sleeps
+    /// forever.
+    pub(crate) fn deregister(&self, source: &Source, fd: BorrowedFd<'_>, mut wake: impl WakeFd) {
         // Deleting fails only if the descriptor is no longer registered,
         // which leaves nothing to undo.
         let _ = self.poller.delete(fd);
@@ -332,7 +252,7 @@ impl Reactor {
         for waiters in &source.waiters {
             waiters.borrow_mut().take_into(source.fd, &mut woken);
         }
-        wake_all(&mut woken);
+        wake_all(&mut woken, &mut wake);
     }
 
     /// Whether any descriptor is registered, i.e. whether a non-blocking
@@ -344,24 +264,27 @@ impl Reactor {
 
     /// Waits for I/O events (no longer than `timeout`; `None` waits until an
     /// event or a `notify`), marks the sources ready and wakes their
-    /// waiters. Returns the number of events.
-    pub(crate) fn wait(&self, timeout: Option<Duration>) -> io::Result<usize> {
+    /// waiters with `wake`. Returns the number of events.
+    pub(crate) fn wait(
+        &self,
+        timeout: Option<Duration>,
+        mut wake: impl WakeFd,
+    ) -> io::Result<usize> {
         let mut woken = self.woken.take();
         let count = {
             let mut events = self.events.borrow_mut();
             events.clear();
             self.poller.wait(&mut events, timeout)?;
             self.last_wait.set(Instant::now());
-            self.generation.set(self.generation.get() + 1);
+            self.waits.set(self.waits.get() + 1);
             let sources = self.sources.borrow();
             for event in events.iter() {
                 // An event for a slot freed (or reused) since the wait began
                 // is at worst a spurious wake-up, which every waiter
                 // tolerates.
                 if let Some(Some(source)) = sources.entries.get(event.key) {
-                    // Any event carries the whole current mask: it settles
-                    // an unconfirmed short read either way.
-                    source.unconfirmed_in.set(0);
+                    #[cfg(any(target_os = "linux", target_os = "android"))]
+                    ShortReads::event(source);
                     let mut bits = 0;
                     if event.readable {
                         bits |= Direction::Read.bit();
@@ -374,60 +297,48 @@ impl Reactor {
             }
             events.len()
         };
-        wake_all(&mut woken);
+        wake_all(&mut woken, &mut wake);
         *self.woken.borrow_mut() = woken;
         Ok(count)
     }
 }
 
 impl Reactor {
-    /// A short read left `source` drained, probably: stop reading until an
-    /// event comes, or until the grace period runs out unconfirmed.
+    /// A read on `source` returned less than its buffer could take, which
+    /// on epoll means it emptied the socket: stop reading until an event
+    /// comes, or until the short read's grace period ends (see
+    /// `short_reads.rs`). Elsewhere it means nothing, and does nothing.
     #[inline]
-    pub(crate) fn assume_drained(&self, source: &Rc<Source>) {
-        source.clear_ready(Direction::Read);
-        if source.unconfirmed_in.get() == 0 {
-            let number = self.generation.get();
-            source.unconfirmed_in.set(number);
-            let mut short_reads = self.short_reads.borrow_mut();
-            short_reads.sources.push_back(Rc::clone(source));
-            match short_reads.generations.back_mut() {
-                Some(last) if last.number == number => last.len += 1,
-                _ => short_reads.generations.push_back(Generation {
-                    number,
-                    since: self.last_wait.get(),
-                    len: 1,
-                }),
-            }
+    pub(crate) fn short_read(&self, source: &Rc<Source>) {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            source.clear_ready(Direction::Read);
+            self.short_reads
+                .borrow_mut()
+                .push(source, self.waits.get(), self.last_wait.get());
         }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let _ = source;
     }
 
     /// Marks readable again, and wakes the readers of, every source whose
-    /// short read has gone unconfirmed for the grace period by `now`.
-    pub(crate) fn expire_unconfirmed(&self, now: Instant) {
+    /// short read no event has confirmed by the end of its grace period;
+    /// `recheck` hears of each first (for the trace).
+    pub(crate) fn recheck_short_reads(
+        &self,
+        now: Instant,
+        mut recheck: impl FnMut(i32),
+        mut wake: impl WakeFd,
+    ) {
         let mut woken = Vec::new();
-        {
-            let mut short_reads = self.short_reads.borrow_mut();
-            while let Some(oldest) = short_reads.generations.front() {
-                if oldest.since + UNCONFIRMED_GRACE > now {
-                    break;
-                }
-                let Generation { number, len, .. } = short_reads
-                    .generations
-                    .pop_front()
-                    .expect("front() was Some");
-                for source in short_reads.sources.drain(..len) {
-                    // Unless an event settled this marking meanwhile (and
-                    // maybe a later short read made a new one, in a younger
-                    // generation).
-                    if source.unconfirmed_in.get() == number {
-                        source.unconfirmed_in.set(0);
-                        source.mark_ready(Direction::Read.bit(), &mut woken);
-                    }
-                }
-            }
-        }
-        wake_all(&mut woken);
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        self.short_reads.borrow_mut().due(now, |source| {
+            recheck(source.fd);
+            source.mark_ready(Direction::Read.bit(), &mut woken);
+        });
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        let _ = (now, &mut recheck);
+        wake_all(&mut woken, &mut wake);
     }
 
     /// When the last wait on the poller returned.
@@ -435,30 +346,21 @@ impl Reactor {
         self.last_wait.get()
     }
 
+    /// When the oldest short read still unconfirmed is due for a recheck.
+    pub(crate) fn next_short_read_recheck(&self) -> Option<Instant> {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        return self.short_reads.borrow_mut().next_due();
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        None
+    }
+
     /// Whether any short read may still be unconfirmed: the loop then
     /// checks the time each turn.
     pub(crate) fn has_short_reads(&self) -> bool {
-        !self.short_reads.borrow().generations.is_empty()
-    }
-
-    /// When the oldest unconfirmed short read expires. Generations that
-    /// events have settled whole are dropped here, so an idle loop does not
-    /// wake for them.
-    pub(crate) fn next_expiry(&self) -> Option<Instant> {
-        let short_reads = &mut *self.short_reads.borrow_mut();
-        while let Some(oldest) = short_reads.generations.front_mut() {
-            // Settled entries at the front are done with: take them off.
-            while oldest.len > 0 {
-                let front = short_reads.sources.front().expect("counted in `len`");
-                if front.unconfirmed_in.get() == oldest.number {
-                    return Some(oldest.since + UNCONFIRMED_GRACE);
-                }
-                short_reads.sources.pop_front();
-                oldest.len -= 1;
-            }
-            short_reads.generations.pop_front();
-        }
-        None
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        return !self.short_reads.borrow().is_empty();
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        false
     }
 }
 
@@ -466,7 +368,7 @@ impl Source {
     /// Records readiness in the directions of `bits` and collects the
     /// wakers parked on them.
     #[inline]
-    fn mark_ready(&self, bits: u8, woken: &mut Vec<(i32, Waker)>) {
+    pub(crate) fn mark_ready(&self, bits: u8, woken: &mut Vec<(i32, Waker)>) {
         self.ready.set(self.ready.get() | bits);
         let parked = self.parked.get();
         if parked & bits != 0 {
@@ -481,7 +383,9 @@ impl Source {
         }
     }
 
-    /// Parks `waker` on direction `dir` until the next event for it.
+    /// Parks `waker` on direction `dir` until the next event for it. Kept
+    /// out of line so that the ready path of `poll_ready` stays a bit test.
+    #[inline(never)]
     fn register(&self, dir: Direction, waker: &Waker) {
         self.parked.set(self.parked.get() | dir.bit());
         self.waiters[dir as usize].borrow_mut().register(waker);
@@ -494,19 +398,13 @@ impl Source {
         if self.ready.get() & dir.bit() != 0 {
             return Poll::Ready(());
         }
-        self.park(dir, cx.waker());
+        self.register(dir, cx.waker());
         Poll::Pending
     }
 
-    /// Parks `waker` until the poller says the source is ready in `dir`.
-    /// Kept out of line so that the ready path above stays a bit test.
-    #[inline(never)]
-    fn park(&self, dir: Direction, waker: &Waker) {
-        self.register(dir, waker);
-        wait::parked(match dir {
-            Direction::Read => Parked::Readable(self.fd),
-            Direction::Write => Parked::Writable(self.fd),
-        });
+    /// The descriptor, as the task list shows it.
+    pub(crate) fn fd(&self) -> i32 {
+        self.fd
     }
 
     /// `Ready` once an operation in direction `dir` on `fd`, this source's
@@ -568,7 +466,9 @@ mod tests {
 
     use polling::Poller;
 
-    use super::{Direction, Reactor, Source, UNCONFIRMED_GRACE};
+    use super::{Direction, Reactor, Source};
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    use crate::runtime::short_reads::GRACE;
 
     fn reactor() -> Reactor {
         Reactor::new(Arc::new(Poller::new().unwrap()))
@@ -590,79 +490,102 @@ mod tests {
         source.ready.get() & Direction::Read.bit() != 0
     }
 
+    /// Registers `fd` with `reactor`; the tests deregister before closing.
+    fn register(reactor: &Reactor, fd: std::os::fd::BorrowedFd<'_>) -> std::io::Result<Rc<Source>> {
+        // SAFETY: every test deregisters what it registered before the
+        // descriptor is closed, or registration failed.
+        unsafe { reactor.register(fd) }
+    }
+
+    /// Waits without blocking; the tests' wakers have nobody to wake.
+    fn peek(reactor: &Reactor) -> usize {
+        reactor.wait(Some(Duration::ZERO), |_, _| {}).unwrap()
+    }
+
     /// Registers one end of a fresh pair and takes in the event that
     /// registering an edge-triggered socket reports at once.
-    fn settled_source(reactor: &Reactor) -> (Rc<Source>, UnixStream, UnixStream) {
+    fn quiet_source(reactor: &Reactor) -> (Rc<Source>, UnixStream, UnixStream) {
         let (a, b) = UnixStream::pair().unwrap();
-        let source = reactor.register(a.as_fd()).unwrap();
-        reactor.wait(Some(Duration::ZERO)).unwrap();
+        let source = register(reactor, a.as_fd()).unwrap();
+        peek(reactor);
         (source, a, b)
     }
 
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     #[test]
-    fn a_short_read_that_an_event_settles_holds_no_deadline() {
+    fn a_short_read_that_an_event_confirms_holds_no_deadline() {
         let reactor = reactor();
-        let (source, a, mut b) = settled_source(&reactor);
-        reactor.assume_drained(&source);
+        let (source, a, mut b) = quiet_source(&reactor);
+        reactor.short_read(&source);
         assert!(!readable(&source));
-        let deadline = reactor.next_expiry().expect("an unconfirmed short read");
-        assert!(deadline <= Instant::now() + UNCONFIRMED_GRACE);
+        let deadline = reactor
+            .next_short_read_recheck()
+            .expect("a short read awaiting its recheck");
+        assert!(deadline <= Instant::now() + GRACE);
 
         b.write_all(b"more").unwrap();
-        assert_eq!(reactor.wait(Some(Duration::ZERO)).unwrap(), 1);
+        assert_eq!(peek(&reactor), 1);
         assert!(readable(&source));
-        assert_eq!(reactor.next_expiry(), None, "the event settled it");
-        assert!(!reactor.has_short_reads(), "its generation was dropped");
-        reactor.deregister(&source, a.as_fd());
+        assert_eq!(
+            reactor.next_short_read_recheck(),
+            None,
+            "the event confirmed it"
+        );
+        assert!(!reactor.has_short_reads(), "and it was forgotten");
+        reactor.deregister(&source, a.as_fd(), |_, _| {});
     }
 
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     #[test]
-    fn a_short_read_no_event_settles_is_read_again_after_the_grace() {
+    fn a_short_read_no_event_confirms_is_read_again_after_the_grace() {
         let reactor = reactor();
-        let (source, a, _b) = settled_source(&reactor);
-        reactor.assume_drained(&source);
-        // A wait that brings nothing for it does not settle it.
-        assert_eq!(reactor.wait(Some(Duration::ZERO)).unwrap(), 0);
-        let deadline = reactor.next_expiry().expect("still unconfirmed");
+        let (source, a, _b) = quiet_source(&reactor);
+        reactor.short_read(&source);
+        // A wait that brings nothing for it does not confirm it.
+        assert_eq!(peek(&reactor), 0);
+        let deadline = reactor
+            .next_short_read_recheck()
+            .expect("still unconfirmed");
 
-        reactor.expire_unconfirmed(deadline - Duration::from_millis(1));
+        reactor.recheck_short_reads(deadline - Duration::from_millis(1), |_| {}, |_, _| {});
         assert!(!readable(&source), "not before the grace period ends");
-        reactor.expire_unconfirmed(deadline);
+        reactor.recheck_short_reads(deadline, |_| {}, |_, _| {});
         assert!(readable(&source), "readable again, so its reader looks");
-        assert_eq!(reactor.next_expiry(), None);
-        reactor.deregister(&source, a.as_fd());
+        assert_eq!(reactor.next_short_read_recheck(), None);
+        reactor.deregister(&source, a.as_fd(), |_, _| {});
     }
 
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     #[test]
-    fn settled_generations_leave_nothing_behind_once_the_loop_looks() {
+    fn confirmed_short_reads_leave_nothing_behind_once_the_loop_looks() {
         let reactor = reactor();
-        let (source, a, mut b) = settled_source(&reactor);
-        // Each wait's event settles the short read before it, but its
-        // generation stays queued until the loop next looks.
+        let (source, a, mut b) = quiet_source(&reactor);
+        // Each wait's event confirms the short read before it, but the
+        // short read stays queued until the loop next looks.
         for _ in 0..200 {
-            reactor.assume_drained(&source);
+            reactor.short_read(&source);
             b.write_all(b"x").unwrap();
-            assert_eq!(reactor.wait(Some(Duration::ZERO)).unwrap(), 1);
+            assert_eq!(peek(&reactor), 1);
         }
         assert!(reactor.has_short_reads());
-        assert_eq!(reactor.next_expiry(), None);
+        assert_eq!(reactor.next_short_read_recheck(), None);
         assert!(!reactor.has_short_reads());
-        assert!(reactor.short_reads.borrow().sources.is_empty());
-        reactor.deregister(&source, a.as_fd());
+        assert!(reactor.short_reads.borrow().is_empty());
+        reactor.deregister(&source, a.as_fd(), |_, _| {});
     }
 
     #[test]
     fn a_failed_registration_into_an_empty_reactor_changes_nothing() {
         let reactor = reactor();
-        assert!(reactor.register(unpollable().as_fd()).is_err());
+        assert!(register(&reactor, unpollable().as_fd()).is_err());
         assert!(!reactor.has_sources());
         assert_eq!(slots(&reactor), (0, 0));
 
         // The next registration works and counts.
         let (a, _b) = UnixStream::pair().unwrap();
-        let source = reactor.register(a.as_fd()).unwrap();
+        let source = register(&reactor, a.as_fd()).unwrap();
         assert!(reactor.has_sources());
-        reactor.deregister(&source, a.as_fd());
+        reactor.deregister(&source, a.as_fd(), |_, _| {});
         assert!(!reactor.has_sources());
     }
 
@@ -670,20 +593,20 @@ mod tests {
     fn a_failed_registration_leaves_free_slots_and_live_sources_alone() {
         let reactor = reactor();
         let (a, b) = UnixStream::pair().unwrap();
-        let first = reactor.register(a.as_fd()).unwrap();
-        let second = reactor.register(b.as_fd()).unwrap();
-        reactor.deregister(&first, a.as_fd());
+        let first = register(&reactor, a.as_fd()).unwrap();
+        let second = register(&reactor, b.as_fd()).unwrap();
+        reactor.deregister(&first, a.as_fd(), |_, _| {});
         assert_eq!(slots(&reactor), (2, 1));
 
-        assert!(reactor.register(unpollable().as_fd()).is_err());
+        assert!(register(&reactor, unpollable().as_fd()).is_err());
         assert_eq!(slots(&reactor), (2, 1));
         assert!(reactor.has_sources(), "the second source is still live");
 
         // The free slot is still there to reuse, exactly once.
-        let again = reactor.register(a.as_fd()).unwrap();
+        let again = register(&reactor, a.as_fd()).unwrap();
         assert_eq!(slots(&reactor), (2, 0));
-        reactor.deregister(&again, a.as_fd());
-        reactor.deregister(&second, b.as_fd());
+        reactor.deregister(&again, a.as_fd(), |_, _| {});
+        reactor.deregister(&second, b.as_fd(), |_, _| {});
         assert!(!reactor.has_sources());
         assert_eq!(slots(&reactor), (2, 2));
     }

@@ -12,7 +12,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use super::heap::TimerKey;
+use super::timer_heap::TimerKey;
 
 /// The keys of timers to remove, shared by a runtime's heap with the
 /// sleeps armed in it.

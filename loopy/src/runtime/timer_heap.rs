@@ -16,23 +16,14 @@
 //! it.
 
 use std::cell::RefCell;
-use std::rc::Rc;
 #[cfg(feature = "hyper")]
 use std::sync::Arc;
 use std::task::{Poll, Waker};
 use std::time::Instant;
 
 #[cfg(feature = "hyper")]
-use super::orphans::OrphanedTimers;
-use crate::loop_local::{self, Filled, LoopLocal};
-use crate::trace::{self, WakeCause};
+use super::orphaned_timers::OrphanedTimers;
 use crate::unwind;
-use crate::wait;
-
-thread_local! {
-    /// The timers of the loop running on this thread.
-    static CURRENT: LoopLocal<TimerHeap> = const { LoopLocal::new(None) };
-}
 
 /// The timers of one runtime.
 pub(crate) struct TimerHeap {
@@ -101,28 +92,6 @@ impl TimerHeap {
         }
     }
 
-    /// The timers of the loop running on this thread.
-    ///
-    /// # Panics
-    ///
-    /// Outside a runtime, naming `what`, the function the user called.
-    pub(crate) fn current(what: &str) -> Rc<TimerHeap> {
-        loop_local::expect(&CURRENT, what)
-    }
-
-    /// Makes `heap` the one `sleep` on this thread reaches, until the guard
-    /// is dropped; `None` if another loop runs on this thread.
-    pub(crate) fn enter(heap: &Rc<TimerHeap>) -> Option<Filled<TimerHeap>> {
-        loop_local::fill(&CURRENT, heap)
-    }
-
-    /// Calls `f` with the timers of the loop running on this thread, or
-    /// `None` outside a runtime (for a sleep that may be on any thread).
-    #[cfg(feature = "hyper")]
-    pub(crate) fn with_current<R>(f: impl FnOnce(Option<&TimerHeap>) -> R) -> R {
-        loop_local::with(&CURRENT, f)
-    }
-
     /// Where a sleep dropped away from the loop thread leaves its key.
     #[cfg(feature = "hyper")]
     pub(crate) fn orphans(&self) -> &Arc<OrphanedTimers> {
@@ -131,7 +100,6 @@ impl TimerHeap {
 
     /// Arms a new timer that wakes `waker` at `deadline`.
     pub(crate) fn insert(&self, deadline: Instant, waker: &Waker) -> TimerKey {
-        wait::parked_on_timer(deadline);
         let mut timers = self.inner.borrow_mut();
         let slot = Slot {
             pos: FIRED,
@@ -174,9 +142,6 @@ impl TimerHeap {
         if pos == FIRED {
             return Poll::Ready(());
         }
-        if let Some(entry) = timers.heap.get(pos as usize) {
-            wait::parked_on_timer(entry.deadline);
-        }
         let slot = &mut timers.slots[key.0 as usize];
         match &slot.waker {
             Some(old) if old.will_wake(waker) => {}
@@ -204,9 +169,14 @@ impl TimerHeap {
     }
 
     /// Fires every timer whose deadline is at or before `now`, in deadline
-    /// order, and returns how many fired. `fired` hears the count before
-    /// any waker is woken.
-    pub(crate) fn fire_due(&self, now: Instant, fired: impl FnOnce(usize)) -> usize {
+    /// order, and returns how many fired. `fired` hears the count, then
+    /// `wake` wakes the timers' wakers, with no borrow of the heap held.
+    pub(crate) fn fire_due(
+        &self,
+        now: Instant,
+        fired: impl FnOnce(usize),
+        wake: impl FnOnce(&mut Vec<Waker>),
+    ) -> usize {
         // Orphaned timers go first, so that they never fire.
         #[cfg(feature = "hyper")]
         for key in self.orphans.take() {
@@ -230,7 +200,7 @@ impl TimerHeap {
         if count > 0 {
             fired(count);
         }
-        trace::waking(WakeCause::Timer, || unwind::wake_all_contained(&mut due));
+        wake(&mut due);
         *self.due.borrow_mut() = due;
         count
     }

@@ -26,11 +26,8 @@
 //! Every line goes through this file. When the trace is off, the loop
 //! checks one flag where an event happens and formats nothing.
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
-use std::panic::Location;
 use std::time::{Duration, Instant};
 
 /// How much the loop says about itself on stderr.
@@ -88,28 +85,18 @@ pub(crate) struct Trace {
     level: TraceLevel,
     /// Time zero of the timestamps: when the runtime was built.
     epoch: Instant,
-    /// The names of the live named tasks, kept only while tracing events,
-    /// so that a wake line can name its task.
-    names: RefCell<HashMap<u64, Box<str>>>,
 }
 
 impl Trace {
-    pub(crate) fn new(level: TraceLevel, epoch: Instant) -> Trace {
-        Trace {
-            level,
-            epoch,
-            names: RefCell::new(HashMap::new()),
-        }
+    /// The trace at `level`, or `None` when it is off: that `None` is the
+    /// one flag the loop checks to know whether anybody is watching.
+    pub(crate) fn new(level: TraceLevel, epoch: Instant) -> Option<Trace> {
+        (level != TraceLevel::Off).then_some(Trace { level, epoch })
     }
 
     /// Whether each event gets a line.
     pub(crate) fn events(&self) -> bool {
         self.level == TraceLevel::Events
-    }
-
-    /// Whether each turn gets a line (a summary, or its start).
-    pub(crate) fn turns(&self) -> bool {
-        self.level >= TraceLevel::Turns
     }
 
     /// Prints one line, stamped with the time since the runtime was built.
@@ -123,48 +110,24 @@ impl Trace {
             at.subsec_millis()
         );
     }
-
-    /// A new task: remember its name for later lines, and say so.
-    pub(crate) fn spawned(&self, id: u64, name: Option<&str>, at: &Location<'_>) {
-        if let Some(name) = name {
-            self.names.borrow_mut().insert(id, name.into());
-        }
-        self.line(format_args!("{} spawned at {at}", self.task(id)));
-    }
-
-    /// A task is gone: its name is no longer needed.
-    pub(crate) fn forget(&self, id: u64) {
-        self.names.borrow_mut().remove(&id);
-    }
-
-    /// A task was woken; `cause` says by what.
-    pub(crate) fn woken(&self, id: u64, cause: WakeCause) {
-        self.line(format_args!("{} woken by {cause}", self.task(id)));
-    }
-
-    /// Names a task the way every line does: `task 3 "sleeper"`, or
-    /// `block_on's future` for id 0.
-    pub(crate) fn task(&self, id: u64) -> TaskLabel {
-        TaskLabel {
-            id,
-            name: self.names.borrow().get(&id).cloned(),
-        }
-    }
 }
 
-/// A task as the trace names it.
-pub(crate) struct TaskLabel {
+/// A task as every line, warning and table names it: `task 3 "sleeper"`,
+/// `task 3`, or `block_on's future` for id 0. Honours the formatter's
+/// width, for tables. Formatted only when a line is printed.
+pub(crate) struct TaskLabel<'a> {
     pub(crate) id: u64,
-    pub(crate) name: Option<Box<str>>,
+    pub(crate) name: Option<&'a str>,
 }
 
-impl fmt::Display for TaskLabel {
+impl fmt::Display for TaskLabel<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.id, &self.name) {
-            (0, _) => f.write_str("block_on's future"),
-            (id, Some(name)) => write!(f, "task {id} {name:?}"),
-            (id, None) => write!(f, "task {id}"),
-        }
+        let text = match (self.id, self.name) {
+            (0, _) => "block_on's future".to_owned(),
+            (id, Some(name)) => format!("task {id} {name:?}"),
+            (id, None) => format!("task {id}"),
+        };
+        f.pad(&text)
     }
 }
 
@@ -200,83 +163,40 @@ pub(crate) enum WakeCause {
     TaskDone(u64),
     /// A waker called on another thread.
     Thread,
+    /// The task was cancelled, by the task being polled.
+    Cancel,
 }
 
-impl fmt::Display for WakeCause {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            WakeCause::Code => write!(f, "{}", Waker(CURRENT.get())),
-            WakeCause::Fd(fd) => write!(f, "fd {fd}"),
-            WakeCause::Timer => f.write_str("a timer"),
-            WakeCause::TaskDone(id) => write!(f, "task {id} finishing"),
-            WakeCause::Thread => f.write_str("another thread"),
+impl WakeCause {
+    /// Says who woke a task; `running` is the task that was being polled,
+    /// which is the waker's caller when the cause is `Code`.
+    pub(crate) fn describe(self, running: u64) -> impl fmt::Display {
+        struct Describe(WakeCause, u64);
+        impl fmt::Display for Describe {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0 {
+                    WakeCause::Code => TaskLabel {
+                        id: self.1,
+                        name: None,
+                    }
+                    .fmt(f),
+                    WakeCause::Fd(fd) => write!(f, "fd {fd}"),
+                    WakeCause::Timer => f.write_str("a timer"),
+                    WakeCause::TaskDone(id) => write!(f, "task {id} finishing"),
+                    WakeCause::Thread => f.write_str("another thread"),
+                    WakeCause::Cancel => write!(
+                        f,
+                        "a cancel from {}",
+                        TaskLabel {
+                            id: self.1,
+                            name: None
+                        }
+                    ),
+                }
+            }
         }
+        Describe(self, running)
     }
-}
-
-/// The task that called a waker itself.
-struct Waker(u64);
-
-impl fmt::Display for Waker {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            0 => f.write_str("block_on's future"),
-            id => write!(f, "task {id}"),
-        }
-    }
-}
-
-thread_local! {
-    /// Who is calling wakers on this thread right now.
-    static CAUSE: Cell<WakeCause> = const { Cell::new(WakeCause::Code) };
-    /// The task being polled on this thread, for `WakeCause::Code`.
-    static CURRENT: Cell<u64> = const { Cell::new(0) };
-    /// Whether the loop running on this thread traces its events.
-    static TRACING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `wake`, which calls wakers on behalf of `cause`. Costs one
-/// thread-local load when the loop on this thread is not tracing events.
-#[inline]
-pub(crate) fn waking<R>(cause: WakeCause, wake: impl FnOnce() -> R) -> R {
-    if !TRACING.get() {
-        return wake();
-    }
-    let before = CAUSE.replace(cause);
-    let out = wake();
-    CAUSE.set(before);
-    out
-}
-
-/// Marks the loop on this thread as tracing its events (or not) until the
-/// guard is dropped, so that [`waking`] knows whether to record causes.
-pub(crate) fn tracing(events: bool) -> Tracing {
-    Tracing {
-        before: TRACING.replace(events),
-    }
-}
-
-/// Restores the thread's tracing flag on drop.
-pub(crate) struct Tracing {
-    before: bool,
-}
-
-impl Drop for Tracing {
-    fn drop(&mut self) {
-        // `try_with`: a destructor must not panic, even during thread exit.
-        let _ = TRACING.try_with(|tracing| tracing.set(self.before));
-    }
-}
-
-/// Who is calling wakers now.
-pub(crate) fn cause() -> WakeCause {
-    CAUSE.get()
-}
-
-/// Tells the trace which task is being polled (`0` between tasks), for the
-/// wakes it makes itself.
-pub(crate) fn set_current(id: u64) {
-    CURRENT.set(id);
 }
 
 /// Prints a warning the user should see whether or not the trace is on (a

@@ -1,0 +1,539 @@
+//! The loop.
+//!
+//! # One turn of the loop
+//!
+//! The Python loops that loopy grew from all have the same heart:
+//!
+//! ```text
+//! while tasks:
+//!     run every task in `ready`            # generators, resumed with next()
+//!     move sleepers whose time has come    # a heapq of (deadline, task)
+//!        from `sleeping` to `ready`
+//!     select(readers, writers, timeout)    # timeout = until the next sleeper
+//!     move tasks whose sockets are ready to `ready`
+//! ```
+//!
+//! loopy's loop is that loop, with futures for generators and wakers for
+//! the lists. `Core::turn` below is one pass, in four steps:
+//!
+//! 1. **Take in remote wakes.** A waker woken on another thread (a
+//!    `spawn_blocking` result, a channel fed by a thread) cannot touch the
+//!    run queue, so it left the task in the runtime's `Remote` half. Those
+//!    tasks join the `RunQueue` first.
+//! 2. **Run ready tasks.** First `block_on`'s own future, if it was woken;
+//!    then pop tasks off the run queue and poll each once.
+//!    A task that returns `Pending` has parked its waker somewhere (a
+//!    timer, a socket, another task's handle); whoever holds it pushes the
+//!    task back onto the queue when it can make progress. At most
+//!    `event_interval` tasks run per turn, so that a task that is always
+//!    ready (say, one that loops on `yield_now`) cannot keep the loop from
+//!    its timers and sockets. Likewise a task may complete at most 128 I/O
+//!    operations in one poll before it is made to yield, so a socket that
+//!    always has data cannot hold the loop either.
+//! 3. **Fire due timers.** Every timer in the `TimerHeap` whose deadline
+//!    has passed wakes its task. (So does a socket whose short read no
+//!    event has confirmed in time; see `short_reads.rs`.)
+//! 4. **Wait for I/O.** If nothing is ready, ask the poller for events and
+//!    sleep until one comes or the next timer is due, then wake the tasks
+//!    whose sockets became ready. If tasks *are* ready, do not sleep, and
+//!    do not even look, unless `event_interval` tasks have run since the
+//!    last look: each look at the poller costs several syscalls, and a loop
+//!    that has work is better off doing it.
+//!
+//! [`Runtime::block_on`] turns the loop until the future it was given is
+//! done. That future lives on `block_on`'s stack, not in a task: its waker
+//! sets a flag, and the loop polls it at the start of the next turn, before
+//! the tasks. It is polled at most once a turn, as any task is, and the
+//! tasks it wakes run in the same turn, so it neither starves them nor
+//! waits behind a long queue for its own turn.
+//!
+//! # The files of the loop
+//!
+//! In the order a turn uses them:
+//!
+//! - `task/context.rs`: the thread's one thread-local, through which code
+//!   on the loop finds it; `block_on` fills it;
+//! - `task/run_queue.rs`: the ready tasks, and the `Remote` half that other
+//!   threads wake into;
+//! - `budget.rs`: how much I/O one poll may do;
+//! - `task/instruments.rs`: what watches each poll (trace, timing, the
+//!   slow-poll watch of `slow_poll.rs`, the task list's records);
+//! - `timer_heap.rs`: the sleeping tasks by deadline;
+//! - `reactor.rs` and `short_reads.rs`: the poller, the descriptors and
+//!   their readiness;
+//! - `blocking_pool.rs`: the threads behind `spawn_blocking`;
+//! - `trace.rs` and `clock.rs`: how the loop talks about itself and keeps
+//!   time in one word.
+//!
+//! # Watching it turn
+//!
+//! With the trace on (`LOOPY_TRACE=1`, `#[loopy::main(trace)]` or
+//! `Runtime::builder().trace(true)`; see `trace.rs`), each step above
+//! prints a line as it happens: the turn's start, every spawn, every poll
+//! and what the task then waits on, every wake and who made it, the timers
+//! that fired and each wait on the poller. `LOOPY_TRACE=turns` prints one
+//! summary line per turn instead.
+//!
+//! Step 2 is where a task can freeze the loop: while one poll runs, nothing
+//! else does. A poll that runs longer than the slow-poll threshold (100 ms
+//! by default) is reported on stderr with the task's name and spawn
+//! location; `slow_poll.rs` explains how that costs almost nothing.
+//! [`task::list`](crate::task::list) shows every task and what it waits
+//! on, at any time.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::panic::Location;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use polling::Poller;
+
+use crate::task::context::{self, wake_for_fd, Handle};
+use crate::task::instruments::{Instruments, Polled, TurnReport};
+use crate::task::raw::{LocalTask, Ran};
+use crate::task::run_queue::Remote;
+use crate::task::tasks::Tasks;
+use crate::task::TaskId;
+use crate::unwind;
+use blocking_pool::BlockingPool;
+use budget::Budget;
+use reactor::Reactor;
+use timer_heap::TimerHeap;
+use trace::WakeCause;
+
+pub(crate) mod blocking_pool;
+pub(crate) mod budget;
+mod builder;
+pub(crate) mod clock;
+#[cfg(feature = "hyper")]
+pub(crate) mod orphaned_timers;
+pub(crate) mod reactor;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) mod short_reads;
+pub(crate) mod slow_poll;
+pub(crate) mod timer_heap;
+pub(crate) mod trace;
+
+pub use builder::Builder;
+pub use trace::TraceLevel;
+
+/// A loopy event loop: its run queue, timers, poller and tasks.
+///
+/// A runtime runs on the thread that calls [`block_on`](Runtime::block_on),
+/// and only while it does; it can run several `block_on`s in turn, and
+/// tasks spawned during one keep going in the next. Dropping the runtime
+/// drops every task that has not finished, running their destructors.
+///
+/// # Examples
+///
+/// ```
+/// let rt = loopy::Runtime::new()?;
+/// let handle = rt.block_on(async { loopy::spawn(async { "later" }) });
+/// assert_eq!(rt.block_on(handle).unwrap(), "later");
+/// # std::io::Result::Ok(())
+/// ```
+pub struct Runtime {
+    core: Rc<Core>,
+}
+
+impl Runtime {
+    /// A runtime with the default settings.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Builder::build`].
+    pub fn new() -> io::Result<Runtime> {
+        Builder::new().build()
+    }
+
+    /// A runtime watched by `instruments`; see [`Builder::build`].
+    fn new_with(
+        instruments: Instruments,
+        event_interval: u32,
+        max_blocking_threads: usize,
+    ) -> io::Result<Runtime> {
+        let poller = Arc::new(Poller::new()?);
+        if !poller.supports_edge() {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "loopy needs an edge-triggered poller (epoll or kqueue) and this platform has none",
+            ));
+        }
+        let remote = Arc::new(Remote::new(Arc::clone(&poller)));
+        let handle = Handle {
+            tasks: Tasks::new(Arc::clone(&remote)),
+            timers: TimerHeap::new(),
+            reactor: Reactor::new(poller),
+            blocking: BlockingPool::new(max_blocking_threads),
+            budget: Budget::new(),
+            instruments,
+        };
+        let core = Core {
+            handle: Rc::new(handle),
+            main_waker: Waker::from(remote),
+            polls_since_io: Cell::new(0),
+            event_interval,
+            turns: Cell::new(0),
+            panics: RefCell::new(TaskPanics::default()),
+        };
+        Ok(Runtime {
+            core: Rc::new(core),
+        })
+    }
+
+    /// Settings for a new runtime.
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    /// Runs the loop until `future` completes, and returns its output.
+    ///
+    /// A panic in `future` itself propagates to the caller (a panic in a
+    /// spawned task does not: its `JoinHandle` reports it).
+    ///
+    /// # Panics
+    ///
+    /// If a loopy runtime is already running on this thread: a nested
+    /// `block_on` would stop the outer loop. Use `.await` or
+    /// [`spawn`](crate::spawn) instead.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.block_on_at(future, Location::caller())
+    }
+
+    /// [`block_on`](Runtime::block_on), with where the future comes from
+    /// (the dump's "spawned at") given: `cores::run` passes its caller's,
+    /// since its loops call this from threads of their own.
+    #[track_caller]
+    pub(crate) fn block_on_at<F: Future>(
+        &self,
+        future: F,
+        location: &'static Location<'static>,
+    ) -> F::Output {
+        let Some(_entered) = context::enter(&self.core.handle) else {
+            panic!(
+                "loopy::block_on called while a loopy runtime is already running on this \
+                 thread; a nested block_on would freeze the outer loop. Use `.await` inside \
+                 async code, or loopy::spawn to run the future as a task"
+            );
+        };
+        let core = &*self.core;
+        core.handle.tasks.main.location.set(location);
+        let mut future = pin!(future);
+        let mut cx = Context::from_waker(&core.main_waker);
+        // The first poll needs no wake.
+        core.handle.tasks.run_queue.wake_main();
+        loop {
+            if let Some(output) = core.turn(|| future.as_mut().poll(&mut cx)) {
+                return output;
+            }
+        }
+    }
+
+    /// Drops the runtime (and so every task still pending), then reports
+    /// how many of its tasks panicked, destructors run at shutdown included.
+    pub(crate) fn into_task_panics(self) -> TaskPanics {
+        let core = Rc::clone(&self.core);
+        drop(self);
+        core.panics.take()
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let handle = &self.core.handle;
+        f.debug_struct("Runtime")
+            .field("tasks", &handle.tasks.registry.borrow().len())
+            .field("timers", &handle.timers.armed())
+            .field("turns", &self.core.turns.get())
+            .finish()
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        // Destructors of the tasks may spawn or sleep; let them find this
+        // runtime, unless another one is running on the thread or the
+        // thread is exiting. Shutdown happens either way.
+        let _entered = context::enter(&self.core.handle);
+        self.core.shutdown();
+    }
+}
+
+/// The runtime itself: its parts, and what only the loop uses.
+pub(crate) struct Core {
+    /// The parts of the loop, which the context hands to code running on
+    /// it.
+    handle: Rc<Handle>,
+    /// Wakes `block_on`'s own future; made once, reused by every `block_on`.
+    main_waker: Waker,
+    /// Tasks polled since the loop last looked at the poller.
+    polls_since_io: Cell<u32>,
+    /// The most tasks one turn runs, and how many may run between looks at
+    /// the poller.
+    event_interval: u32,
+    /// Turns so far; also numbers the trace lines.
+    turns: Cell<u64>,
+    /// Spawned tasks that panicked, and the first one's message: a test
+    /// runner fails the test on them even when nobody joined the task.
+    panics: RefCell<TaskPanics>,
+}
+
+/// The panics of this runtime's tasks, for `#[loopy::test]`.
+#[derive(Default)]
+pub(crate) struct TaskPanics {
+    pub(crate) count: usize,
+    pub(crate) first: Option<String>,
+}
+
+impl Core {
+    /// One turn of the loop; see the module's essay. `poll_main` polls
+    /// `block_on`'s future; the turn returns its output once it is ready.
+    fn turn<T>(&self, mut poll_main: impl FnMut() -> Poll<T>) -> Option<T> {
+        let handle = &*self.handle;
+        let (tasks, instruments) = (&handle.tasks, &handle.instruments);
+        let run_queue = &tasks.run_queue;
+        let turn = self.turns.get() + 1;
+        self.turns.set(turn);
+        instruments.turn_started(turn);
+
+        // 1. Tasks woken on other threads join the run queue.
+        run_queue.take_remote(|id| {
+            if instruments.tracing() {
+                instruments.woken(tasks, id, WakeCause::Thread);
+            }
+        });
+
+        // 2. Run ready tasks, at most `event_interval` of them:
+        //    `block_on`'s future when its turn comes, else the next task.
+        let mut ran = 0;
+        while ran < self.event_interval {
+            if run_queue.take_main_turn() {
+                ran += 1;
+                if let Poll::Ready(output) = self.poll_main(&mut poll_main) {
+                    return Some(output);
+                }
+                continue;
+            }
+            let Some(task) = run_queue.pop() else {
+                break;
+            };
+            ran += 1;
+            self.run(task);
+        }
+        let polls = self.polls_since_io.get().saturating_add(ran);
+
+        // 3. Fire the timers that are due, and recheck the short reads no
+        //    event has confirmed in time.
+        let mut fired = 0;
+        // Read only when something has a deadline, and used again below.
+        let mut now = None;
+        if handle.timers.armed() > 0 || handle.reactor.has_short_reads() {
+            let now = *now.insert(Instant::now());
+            tasks.clock.set(clock::nanos(now));
+            fired = handle.timers.fire_due(
+                now,
+                |count| instruments.timers_fired(count),
+                |due| context::waking(WakeCause::Timer, || unwind::wake_all_contained(due)),
+            );
+            handle
+                .reactor
+                .recheck_short_reads(now, |fd| instruments.rechecking(fd), wake_for_fd);
+        }
+
+        // 4. Wait for I/O: sleep if there is nothing to do, peek if tasks
+        //    have been running for a while, else go straight on.
+        let idle = run_queue.is_idle();
+        let timeout = if idle {
+            run_queue.release_spare_capacity();
+            let deadline = earliest(
+                handle.timers.next_deadline(),
+                handle.reactor.next_short_read_recheck(),
+            );
+            Some(deadline.map(|deadline| {
+                deadline.saturating_duration_since(now.unwrap_or_else(Instant::now))
+            }))
+        } else if polls >= self.event_interval && handle.reactor.has_sources() {
+            Some(Some(Duration::ZERO))
+        } else {
+            None
+        };
+        let waited = match timeout {
+            Some(timeout) => {
+                self.polls_since_io.set(0);
+                Some(self.wait(timeout))
+            }
+            None => {
+                self.polls_since_io.set(polls);
+                None
+            }
+        };
+        instruments.turn_ended(turn, TurnReport { ran, fired, waited });
+        None
+    }
+
+    /// Waits on the poller and wakes the tasks of the sources that became
+    /// ready; returns how long it took and how many events came.
+    fn wait(&self, timeout: Option<Duration>) -> (Duration, usize) {
+        let handle = &*self.handle;
+        let instruments = &handle.instruments;
+        let start = instruments.trace().map(|_| Instant::now());
+        let watch = instruments.slow_poll();
+        if let Some(watch) = watch {
+            watch.asleep(true);
+        }
+        let events = handle.reactor.wait(timeout, wake_for_fd);
+        if let Some(watch) = watch {
+            watch.asleep(false);
+        }
+        let events = events.unwrap_or_else(|err| {
+            // epoll_wait fails only on a bad descriptor or argument, which
+            // would be a bug in loopy or polling; no task could make
+            // progress after it.
+            panic!("loopy: waiting on the poller failed: {err}")
+        });
+        // The reactor's clock read as the wait returned keeps the loop's
+        // coarse clock (task ages) within a wait of the truth.
+        let now = handle.reactor.last_wait();
+        handle.tasks.clock.set(clock::nanos(now));
+        let slept = start.map_or(Duration::ZERO, |start| now - start);
+        instruments.waited(timeout, slept, events);
+        (slept, events)
+    }
+
+    /// Polls `block_on`'s future once.
+    fn poll_main<T>(&self, poll_main: impl FnOnce() -> Poll<T>) -> Poll<T> {
+        let handle = &*self.handle;
+        handle.budget.refill();
+        let instruments = &handle.instruments;
+        let start = instruments.before_poll(&handle.tasks, TaskId::MAIN);
+        let out = poll_main();
+        let polled = Polled::Main {
+            ready: out.is_ready(),
+            woken: handle.tasks.run_queue.main_is_woken(),
+        };
+        instruments.after_poll(
+            &handle.tasks,
+            TaskId::MAIN,
+            &handle.tasks.main,
+            start,
+            polled,
+        );
+        out
+    }
+
+    /// Runs one task taken off the run queue: take it, poll it, put the
+    /// outcome back.
+    fn run(&self, task: LocalTask) {
+        if task.is_complete() {
+            // Woken during the poll in which it finished: nothing to run.
+            return;
+        }
+        let handle = &*self.handle;
+        handle.budget.refill();
+        let (tasks, instruments) = (&handle.tasks, &handle.instruments);
+        let header = task.header();
+        let start = instruments.before_poll(tasks, header.id);
+        let ran = task.run();
+        instruments.after_poll(
+            tasks,
+            header.id,
+            &header.stats,
+            start,
+            Polled::Task(&task, &ran),
+        );
+        if !matches!(ran, Ran::Unfinished) {
+            self.finished(&task, &ran);
+        }
+    }
+
+    /// A task completed: report a panic nobody will hear of otherwise, and
+    /// forget the task.
+    fn finished(&self, task: &LocalTask, ran: &Ran) {
+        let handle = &*self.handle;
+        if let Ran::Panicked(message) = ran {
+            if !task.has_handle() {
+                handle
+                    .instruments
+                    .unjoined_panic(&handle.tasks, task, message.as_deref());
+            }
+        }
+        let id = task.header().id;
+        self.record(id, ran);
+        handle.tasks.registry.borrow_mut().remove(task);
+        handle.instruments.finished(id);
+    }
+
+    /// Counts a task that panicked, for `#[loopy::test]`.
+    fn record(&self, id: TaskId, ran: &Ran) {
+        if let Ran::Panicked(message) = ran {
+            let mut panics = self.panics.borrow_mut();
+            panics.count += 1;
+            panics.first.get_or_insert_with(|| match message {
+                Some(message) => format!("task {id} panicked: {message}"),
+                None => format!("task {id} panicked"),
+            });
+        }
+    }
+
+    /// Drops every task that has not finished, then everything queued.
+    fn shutdown(&self) {
+        let handle = &*self.handle;
+        loop {
+            // Taken out first: destructors may spawn (those go round again)
+            // or touch other tasks' handles.
+            let tasks = handle.tasks.registry.borrow_mut().take_all();
+            if tasks.is_empty() {
+                break;
+            }
+            for task in tasks {
+                // A destructor that panics still counts as a task panic.
+                let ran = task.cancel_now();
+                self.record(task.header().id, &ran);
+            }
+        }
+        handle.tasks.run_queue.clear();
+        handle.tasks.run_queue.remote.close();
+        handle.blocking.shutdown();
+    }
+}
+
+/// The earlier of two deadlines, either of which may be missing.
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Runtime;
+
+    #[test]
+    fn a_task_cancelled_while_queued_leaves_no_busy_time_behind() {
+        let rt = Runtime::builder().time_polls(true).build().unwrap();
+        let id = rt.block_on(async {
+            let handle = crate::spawn(async {
+                loop {
+                    crate::yield_now().await;
+                }
+            });
+            // The task runs once and queues itself again; the cancel finds
+            // it queued, and its entry drops the future.
+            crate::yield_now().await;
+            let id = handle.id();
+            handle.cancel();
+            assert!(handle.await.unwrap_err().is_cancelled());
+            crate::yield_now().await;
+            id
+        });
+        assert!(!rt.core.handle.instruments.has_busy_time(id));
+    }
+}
