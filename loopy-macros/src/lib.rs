@@ -33,6 +33,8 @@
 //! the code compiles in a crate that defines its own `Result`, `Option`, `core`
 //! or `std`.
 
+#![warn(missing_docs, missing_debug_implementations)]
+
 mod entry;
 mod errors;
 mod item;
