@@ -32,8 +32,10 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use loopy::net::{TcpListener, TcpStream};
-use loopy_examples::command_line::{self, unknown};
-use loopy_examples::outln;
+// `command_line` answers `--help`; `outln!` is `println!` that, when
+// stdout is closed (`| head -1`), ends the program with one line on
+// stderr and status 1 instead of a panic.
+use loopy_examples::{command_line, outln};
 
 /// What the client of the socket demo sends, one message at a time.
 const MESSAGES: [&str; 3] = [
@@ -53,7 +55,7 @@ once, an echo server and its client, and a task cancelled.
 
 #[loopy::main]
 async fn main() -> io::Result<()> {
-    command_line::parse(USAGE, (), |(), arg, _| Err(unknown(arg)));
+    command_line::no_options(USAGE);
     sleep_demo().await;
     socket_demo().await?;
     cancellation_demo().await;

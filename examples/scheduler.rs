@@ -25,8 +25,10 @@ use std::fmt::Display;
 use std::time::Duration;
 
 use loopy::task::TaskId;
-use loopy_examples::command_line::{self, unknown};
-use loopy_examples::outln;
+// `command_line` answers `--help`; `outln!` is `println!` that, when
+// stdout is closed (`| head -1`), ends the program with one line on
+// stderr and status 1 instead of a panic.
+use loopy_examples::{command_line, outln};
 
 /// What `--help` prints.
 const USAGE: &str = "\
@@ -39,7 +41,7 @@ sleeping, waiting for a task and cancelling one.
 
 #[loopy::main]
 async fn main() {
-    command_line::parse(USAGE, (), |(), arg, _| Err(unknown(arg)));
+    command_line::no_options(USAGE);
     say("I am block_on's own future; loopy::task::id() gives me id 0");
 
     let worker = worker();

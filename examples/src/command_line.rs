@@ -135,6 +135,19 @@ pub fn parse<T>(
     options
 }
 
+/// Reads the command line of a program that takes no options: answers
+/// `--help` with `usage` (status 0) and any other argument with what was
+/// wrong and `usage` (status 2), as [`parse`] does.
+///
+/// # Examples
+///
+/// ```no_run
+/// loopy_examples::command_line::no_options("usage: demos");
+/// ```
+pub fn no_options(usage: &str) {
+    parse(usage, (), |(), arg, _| Err(unknown(arg)));
+}
+
 /// The message for an argument nobody knows: `unknown argument "--prot"`.
 ///
 /// # Examples

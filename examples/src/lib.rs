@@ -1,5 +1,4 @@
-//! What the example programs share, and the harness their end-to-end
-//! tests drive them with.
+//! What the example programs share.
 //!
 //! The examples (`demos.rs`, `hello_server.rs`, `scheduler.rs`, `fib.rs`,
 //! `loopy.rs`, `http_hello.rs`) each show one thing loopy does, and should read as that
@@ -15,13 +14,11 @@
 //! - [`shutdown`]: what a server waits for in its main task: Ctrl-C,
 //!   SIGTERM, or its acceptor's end.
 //!
-//! The [`harness`] (re-exported at the top) starts an example as a real
-//! process and talks to it as a user would.
+//! The machinery the end-to-end tests drive the programs with (child
+//! processes, signals, descriptor limits) lives with the tests, in
+//! `tests/support/`.
 
 pub mod acceptor;
 pub mod command_line;
-pub mod harness;
 pub mod output;
 pub mod shutdown;
-
-pub use harness::*;

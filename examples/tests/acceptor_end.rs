@@ -2,9 +2,11 @@
 //! shut down from outside, ends too, with the reason and status 1, instead
 //! of living on deaf; the hello server still says goodbye to its clients.
 
+mod support;
+
 use std::net::Shutdown;
 
-use loopy_examples::{connect, free_port, read_to_end, Example, Stream};
+use support::{connect, free_port, read_to_end, Example, Stream};
 
 /// Starts `name` on a free port, shuts its listening socket down, and
 /// checks that it exits with status 1 and says why.

@@ -4,10 +4,12 @@
 //! output is only a log (fib's heartbeat, the ticker server's log on
 //! stderr), a closed one is ignored and the program carries on.
 
+mod support;
+
 use std::io::Write;
 use std::process::Stdio;
 
-use loopy_examples::{connect, free_port, Example, Line, Stream};
+use support::{connect, free_port, Example, Line, Stream};
 
 /// Checks that `example` ended with status 1 and said, in one line on
 /// stderr, that its stdout was closed, and nothing about a panic.

@@ -3,9 +3,11 @@
 //! stderr and status 2, the same way; a server whose port is taken says
 //! which address and what to do, with status 1.
 
+mod support;
+
 use std::net::TcpListener;
 
-use loopy_examples::{Example, Line, Stream};
+use support::{Example, Line, Stream};
 
 /// The five examples.
 const EXAMPLES: [&str; 5] = ["demos", "hello_server", "scheduler", "fib", "loopy"];

@@ -1,9 +1,11 @@
-//! `cargo run --example demos` prints every line the issue lists, in order,
+//! `cargo run --example demos` prints every line of its transcript, in order,
 //! and exits with status 0.
+
+mod support;
 
 use std::time::Duration;
 
-use loopy_examples::{Example, Line};
+use support::{Example, Line};
 
 /// The demos' output with every `127.0.0.1:PORT` written as `ADDR` and
 /// every task number as `N`, except for the server's "New connection"

@@ -3,12 +3,14 @@
 //! waited as soon as earlier ones leave. Both servers accept the same way;
 //! each is tried.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use loopy_examples::{connect, free_port, limit_descriptors, Example};
+use support::{connect, free_port, limit_descriptors, Example};
 
 /// The descriptor limit the servers run with.
 const LIMIT: u64 = 30;

@@ -6,6 +6,8 @@
 //! a socket, a regular file and `/dev/null`, which loopy reads in three
 //! different ways.
 
+mod support;
+
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;
@@ -16,9 +18,9 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::{ChildStdin, Stdio};
 use std::time::Instant;
 
-use loopy_examples::{Example, Stream};
 use rustix::process::Signal;
 use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+use support::{Example, Stream};
 
 /// Starts fib with `args`, reading from `stdin`.
 fn start_fib(args: &[&str], stdin: Stdio) -> Example {

@@ -2,12 +2,14 @@
 //! to many clients at once, replies sent whole, idle clients sent away, a
 //! reset that costs only its own connection, and a clean Ctrl-C.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::thread;
 use std::time::Duration;
 
-use loopy_examples::{connect, free_port, read_to_end, Example};
+use support::{connect, free_port, read_to_end, Example};
 
 const HELLO: &str = "Hello World!\n";
 

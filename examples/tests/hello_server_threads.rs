@@ -3,11 +3,13 @@
 //! it; SIGTERM stops both loops, each saying goodbye to its own clients,
 //! and the process exits with status 0. A port of 0 cannot be shared.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use loopy_examples::{connect, free_port, read_to_end, Example};
 use rustix::process::Signal;
+use support::{connect, free_port, read_to_end, Example};
 
 const HELLO: &str = "Hello World!\n";
 

@@ -8,11 +8,13 @@
 //! Needs `curl` (`.ci/run` installs it) and the examples' `hyper` feature:
 //! `cargo test -p loopy-examples --features hyper --test http_hello`.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use loopy_examples::{connect, free_port, read_to_end, Example};
+use support::{connect, free_port, read_to_end, Example};
 
 /// Starts the server on a free port with `args` and waits until it listens.
 fn start_server(args: &[&str]) -> (Example, u16) {

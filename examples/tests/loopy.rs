@@ -2,11 +2,13 @@
 //! client's connection, chunks and close, while several clients talk at
 //! once; Ctrl-C ends it with status 0.
 
+mod support;
+
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
 
-use loopy_examples::{connect, free_port, Example};
+use support::{connect, free_port, Example};
 
 #[test]
 fn counts_logs_every_client_and_stops_on_ctrl_c() {

@@ -2,7 +2,9 @@
 //! sleeping, waiting for a result, cancelling, and a child that knows its
 //! parent's id but cannot touch it.
 
-use loopy_examples::Example;
+mod support;
+
+use support::Example;
 
 #[test]
 fn scheduler_explains_each_step_in_order() {

@@ -3,10 +3,12 @@
 //! goodbye to every client, and both exit with status 0. SIGQUIT (`Ctrl-\`)
 //! makes them print their tasks, by name, and carry on.
 
+mod support;
+
 use std::io::{Read, Write};
 
-use loopy_examples::{connect, free_port, read_to_end, Example, Line, Stream};
 use rustix::process::Signal;
+use support::{connect, free_port, read_to_end, Example, Line, Stream};
 
 /// Starts the server `name` on a free port and waits until it listens.
 fn start_server(name: &str) -> (Example, u16) {

@@ -6,13 +6,15 @@
 //! The program is this test binary itself, started again as a child with
 //! [`CHILD`] set to run only [`child_reads_a_line_then_returns`].
 
+mod support;
+
 use std::io::Write;
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use loopy_examples::Example;
+use support::Example;
 
 /// Set in the environment of the child; its value is the input's kind.
 const CHILD: &str = "LOOPY_STDIN_TEST_CHILD";

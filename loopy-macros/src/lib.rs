@@ -33,6 +33,8 @@
 //! the code compiles in a crate that defines its own `Result`, `Option`, `core`
 //! or `std`.
 
+#![warn(missing_docs, missing_debug_implementations)]
+
 mod entry;
 mod errors;
 mod item;
@@ -48,9 +50,12 @@ use proc_macro::TokenStream;
 ///
 /// `#[loopy::main]` turns `async fn main() -> R` into a synchronous
 /// `fn main() -> R`: it builds a `loopy::Runtime`, runs the body with
-/// `block_on`, and returns what the body returns. Any return type works: `()`,
-/// `Result<(), E>`, `ExitCode`. The function need not be called `main`, which
-/// is handy in examples and benchmarks; it takes no parameters.
+/// `block_on`, and returns what the body returns. On the program's `main`
+/// that is what Rust's own `fn main` accepts, a type that implements
+/// `std::process::Termination`: `()`, `Result<(), E>` with `E: Debug`,
+/// `ExitCode`; `-> i32` is refused there as it is on a plain `fn main`. The
+/// function need not be called `main`, which is handy in examples and
+/// benchmarks, and then any return type works; it takes no parameters.
 ///
 /// # Examples
 ///

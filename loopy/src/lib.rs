@@ -69,12 +69,28 @@
 //! | the `sleeping` heapq        | `TimerHeap`, behind [`sleep`]          |
 //! | `select(readers, writers)`  | the `Reactor`, on epoll/kqueue         |
 //! | a task id, `kill`, `wait`   | [`task::id`], [`JoinHandle::cancel`], `.await` |
+//!
+//! # Feature flags
+//!
+//! Both are off by default, and a build without them compiles none of
+//! their code:
+//!
+//! - `hyper`: the `loopy::hyper` module, hyper 1.x's runtime
+//!   traits (`rt::Read`/`Write`, `Executor`, `Timer`) on loopy, so that
+//!   hyper's HTTP servers and clients run on the loop. It brings hyper with
+//!   no features of its own; choose its protocols in your own dependency.
+//! - `tracing`: each task becomes a `runtime.spawn` span and each waker
+//!   operation a `runtime::waker` event, the shapes `console-subscriber`
+//!   reads, so `tokio-console` lists loopy's tasks. No public item changes;
+//!   any other `tracing` subscriber sees them too.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs, missing_debug_implementations)]
 #![warn(clippy::undocumented_unsafe_blocks, unsafe_op_in_unsafe_fn)]
 
 mod blocking;
 pub mod cores;
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;
 pub mod io;
 pub mod net;
@@ -175,6 +191,6 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 }
 
 /// The README's code, compiled by `cargo test` so that it cannot rot.
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;

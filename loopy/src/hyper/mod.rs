@@ -17,19 +17,41 @@
 //!
 //! # Examples
 //!
-//! An HTTP/1.1 server (with hyper's `server` and `http1` features; the
-//! whole program is `tests/tests/hyper_http1.rs`) gives hyper the three:
+//! An HTTP/1.1 server (with hyper's `server` and `http1` features) gives
+//! hyper the three, one task per connection:
 //!
-//! ```text
-//! let (stream, _) = listener.accept().await?;
-//! loopy::spawn(async move {
-//!     http1::Builder::new()
-//!         .timer(loopy::hyper::Timer::new())
-//!         .header_read_timeout(Duration::from_secs(5))
-//!         .serve_connection(loopy::hyper::Io::new(stream), service)
-//!         .await
-//! });
+//! ```no_run
+//! use std::convert::Infallible;
+//! use std::time::Duration;
+//!
+//! use hyper::server::conn::http1;
+//! use hyper::service::service_fn;
+//! use hyper::{body::Incoming, Request, Response};
+//!
+//! #[loopy::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let listener = loopy::net::TcpListener::bind("127.0.0.1:8080")?;
+//!     loop {
+//!         let (stream, _) = listener.accept().await?;
+//!         loopy::spawn(async move {
+//!             let hello = service_fn(|_: Request<Incoming>| async {
+//!                 Ok::<_, Infallible>(Response::new(String::from("Hello, World!")))
+//!             });
+//!             let served = http1::Builder::new()
+//!                 .timer(loopy::hyper::Timer::new())
+//!                 .header_read_timeout(Duration::from_secs(5))
+//!                 .serve_connection(loopy::hyper::Io::new(stream), hello)
+//!                 .await;
+//!             if let Err(err) = served {
+//!                 eprintln!("connection failed: {err}");
+//!             }
+//!         });
+//!     }
+//! }
 //! ```
+//!
+//! `tests/tests/hyper_http1.rs` in loopy's repository runs such a server
+//! and talks to it.
 //!
 //! What hyper then does with them, by hand:
 //!

@@ -17,7 +17,7 @@ use super::unix::SignalKind;
 ///
 /// Calling it replaces the default action of SIGINT (terminating the
 /// process) for the rest of the process's life; see the
-/// [module documentation](self).
+/// [module documentation](crate::signal).
 ///
 /// # Errors
 ///

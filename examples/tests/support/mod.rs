@@ -1,4 +1,5 @@
-//! The harness the end-to-end tests in `tests/` drive the examples with.
+//! What the end-to-end tests in `tests/` drive the examples with; each
+//! test file includes it with `mod support;`.
 //!
 //! `cargo test -p loopy-examples` builds the examples before it runs the
 //! tests, into `target/<profile>/examples/`. A test starts one as a real
@@ -13,6 +14,10 @@
 //! [`PATIENCE`] and fails the test with everything the example printed so
 //! far. An [`Example`] kills its process when dropped, so a failing test
 //! leaves nothing running.
+//!
+//! Every test binary compiles this module and uses a part of it, so the
+//! parts a given test leaves unused are not reported as dead code.
+#![allow(dead_code)]
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
@@ -78,9 +83,9 @@ impl Example {
     /// # Examples
     ///
     /// ```no_run
-    /// let mut command = loopy_examples::Example::command("fib");
+    /// let mut command = support::Example::command("fib");
     /// command.arg("--naive");
-    /// let fib = loopy_examples::Example::spawn(command, "fib");
+    /// let fib = support::Example::spawn(command, "fib");
     /// ```
     pub fn command(name: &str) -> Command {
         let path = examples_dir().join(name);
@@ -100,7 +105,7 @@ impl Example {
     /// # Examples
     ///
     /// ```no_run
-    /// let mut demos = loopy_examples::Example::start("demos", &[]);
+    /// let mut demos = support::Example::start("demos", &[]);
     /// demos.expect("--- Sleep Demo ---");
     /// ```
     pub fn start(name: &str, args: &[&str]) -> Example {
@@ -130,7 +135,7 @@ impl Example {
     /// # Examples
     ///
     /// ```no_run
-    /// use loopy_examples::{Example, Stream};
+    /// use support::{Example, Stream};
     ///
     /// let demos = Example::spawn_with_head(Example::command("demos"), "demos", Stream::Stdout, 1);
     /// ```
@@ -392,7 +397,7 @@ impl Drop for Example {
 /// # Examples
 ///
 /// ```
-/// let port = loopy_examples::free_port();
+/// let port = support::free_port();
 /// assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok());
 /// ```
 pub fn free_port() -> u16 {
@@ -414,7 +419,7 @@ pub fn free_port() -> u16 {
 /// ```
 /// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
 /// let port = listener.local_addr().unwrap().port();
-/// let client = loopy_examples::connect(port);
+/// let client = support::connect(port);
 /// ```
 pub fn connect(port: u16) -> TcpStream {
     let stream = TcpStream::connect(("127.0.0.1", port))
@@ -437,11 +442,11 @@ pub fn connect(port: u16) -> TcpStream {
 /// use std::io::Write;
 ///
 /// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-/// let mut client = loopy_examples::connect(listener.local_addr().unwrap().port());
+/// let mut client = support::connect(listener.local_addr().unwrap().port());
 /// let (mut server, _) = listener.accept().unwrap();
 /// server.write_all(b"bye\n").unwrap();
 /// drop(server);
-/// assert_eq!(loopy_examples::read_to_end(&mut client), "bye\n");
+/// assert_eq!(support::read_to_end(&mut client), "bye\n");
 /// ```
 pub fn read_to_end(stream: &mut TcpStream) -> String {
     let mut text = String::new();
@@ -511,8 +516,8 @@ fn forward_lines(
 /// # Examples
 ///
 /// ```no_run
-/// let mut command = loopy_examples::Example::command("hello_server");
-/// loopy_examples::limit_descriptors(&mut command, 30);
+/// let mut command = support::Example::command("hello_server");
+/// support::limit_descriptors(&mut command, 30);
 /// ```
 pub fn limit_descriptors(command: &mut Command, limit: u64) {
     let limit = Rlimit {
