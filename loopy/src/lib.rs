@@ -24,24 +24,36 @@
 //!
 //! Follow a task through the files:
 //!
-//! - [`spawn`] (`task/mod.rs`) moves the future into one heap allocation
-//!   (`task/raw.rs`) and puts it on the **run queue** (`run_queue.rs`).
-//! - The **loop** (`runtime.rs`, which opens with an essay on one turn)
-//!   pops it and polls it.
+//! - [`spawn`] (`task/mod.rs`, `task/tasks.rs`) finds the running loop
+//!   through the thread's context (`task/context.rs`), moves the future
+//!   into one heap allocation (`task/raw.rs`) and puts it on the **run
+//!   queue** (`task/run_queue.rs`).
+//! - The **loop** (`runtime/mod.rs`, which opens with an essay on one turn)
+//!   pops it and polls it; what watches each poll sits beside it
+//!   (`task/instruments.rs`).
 //! - A future that cannot go on returns `Pending`, leaving the task's
 //!   **waker** (`task/waker.rs`) with whatever it waits for: a **timer**
-//!   (`time/heap.rs`), a socket in the **reactor** (`reactor.rs`, under
-//!   `io/async_fd.rs` and `net/`), or another task's `JoinHandle`
-//!   (`task/join.rs`).
+//!   (`runtime/timer_heap.rs`, behind `time/`), a descriptor in the
+//!   **reactor** (`runtime/reactor.rs`, behind `io/async_fd.rs` and
+//!   `net/`), or another task's `JoinHandle` (`task/join.rs`).
 //! - When that thing happens, the waker puts the task back on the run
 //!   queue, from any thread.
 //!
-//! The unsafe code lives in `task/raw.rs` (the task allocation),
-//! `task/waker.rs` (the waker's vtable), the two places that hand a task's
-//! typed output over (`JoinHandle::new` in `runtime.rs`, its poll in
-//! `task/join.rs`), the one call that registers a descriptor with the
-//! poller (`reactor.rs`) and the one that installs signal handlers
-//! (`signal/self_pipe.rs`).
+//! The parts under `runtime/` (reactor, timer heap, blocking pool, budget,
+//! trace) know nothing of tasks: data flows down into them, and wakers
+//! flow back up through the run queue.
+//!
+//! The unsafe code lives in the task harness: `task/raw.rs` (the task
+//! allocation, and `LocalTask`, the reference that may only be used on the
+//! loop thread), `task/waker.rs` (the waker's vtable), `task/run_queue.rs`
+//! (the one place a task woken anywhere becomes a `LocalTask`, on its own
+//! loop's thread), and the two places that hand a task's typed output over
+//! (`JoinHandle::new` in `task/tasks.rs`, its poll in `task/join.rs`).
+//! Outside it: registering a descriptor with the poller
+//! (`runtime/reactor.rs`, an `unsafe fn` whose one caller, `io::Async`,
+//! owns the descriptor and deregisters it before letting go), installing
+//! the signal handlers (`signal/self_pipe.rs`), and reading into hyper's
+//! uninitialised buffers (`hyper/io.rs`).
 //!
 //! # Threads
 //!

@@ -142,7 +142,17 @@ impl<T: AsyncRead + Unpin + 'static> Read for Io<T> {
             ready!(stream.poll_recv_uninit(cx, unsafe { buf.as_mut() }))?
         } else {
             let unfilled = buf.initialize_unfilled();
-            ready!(Pin::new(&mut this.inner).poll_read(cx, unfilled))?
+            let room = unfilled.len();
+            let read = ready!(Pin::new(&mut this.inner).poll_read(cx, unfilled))?;
+            // A safe `AsyncRead` may claim more than it could have read;
+            // believing it would hand hyper bytes past the buffer.
+            if read > room {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("an AsyncRead said it read {read} bytes into a buffer of {room}"),
+                )));
+            }
+            read
         };
         // SAFETY: the read initialised the first `received` bytes of the
         // unfilled part (the kernel wrote them, or they were zero-filled
@@ -306,6 +316,35 @@ mod tests {
             let mut expected = b"0123456789".to_vec();
             expected.resize(16, 0);
             assert_eq!(bytes(&storage), expected);
+        });
+    }
+
+    /// A reader that claims to have read more than its buffer holds.
+    struct Boastful;
+
+    impl AsyncRead for Boastful {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            buf: &mut [u8],
+        ) -> Poll<io::Result<usize>> {
+            Poll::Ready(Ok(buf.len() + 1))
+        }
+    }
+
+    #[test]
+    fn a_reader_that_claims_too_many_bytes_is_an_error_not_a_buffer_overrun() {
+        crate::block_on(async {
+            let mut io = Io::new(Boastful);
+            let mut storage = marked_storage::<8>();
+            let mut buf = ReadBuf::uninit(&mut storage);
+            let err = read_once(&mut io, &mut buf).await.unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+            assert!(
+                err.to_string().contains("9 bytes into a buffer of 8"),
+                "{err}"
+            );
+            assert!(buf.filled().is_empty());
         });
     }
 

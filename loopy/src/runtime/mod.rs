@@ -117,6 +117,7 @@ pub(crate) mod reactor;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) mod short_reads;
 pub(crate) mod slow_poll;
+pub(crate) mod source;
 pub(crate) mod timer_heap;
 pub(crate) mod trace;
 

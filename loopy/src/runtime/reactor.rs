@@ -57,14 +57,14 @@ use std::num::NonZeroUsize;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use polling::{Event, Events, PollMode, Poller};
-use rustix::event::{PollFd, PollFlags, Timespec};
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use super::short_reads::ShortReads;
+pub(crate) use super::source::{Direction, Source};
 
 /// The poller and everything registered with it.
 pub(crate) struct Reactor {
@@ -93,72 +93,6 @@ pub(crate) struct Reactor {
 struct Slab {
     entries: Vec<Option<Rc<Source>>>,
     free: Vec<usize>,
-}
-
-/// One registered file descriptor: its readiness and who waits on it.
-pub(crate) struct Source {
-    /// The key the poller reports this source's events with.
-    key: usize,
-    /// The descriptor, to say in the trace and the task list what a task
-    /// waits on.
-    fd: i32,
-    /// `READABLE` and `WRITABLE` bits, as last learned.
-    ready: Cell<u8>,
-    /// The number of the wait after which a short read cleared `READABLE`
-    /// with no event yet to confirm it; 0 when none is pending (see
-    /// `short_reads.rs`).
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    pub(crate) short_read: Cell<u64>,
-    /// Wakers of tasks waiting to read, then to write.
-    waiters: [RefCell<Waiters>; 2],
-    /// The directions whose `waiters` may hold a waker, so that an event
-    /// for a direction nobody waits on (most often: writable) costs one
-    /// bit test.
-    parked: Cell<u8>,
-}
-
-/// Which way a task waits on a source.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Direction {
-    Read = 0,
-    Write = 1,
-}
-
-impl Direction {
-    fn bit(self) -> u8 {
-        1 << self as u8
-    }
-}
-
-/// The wakers parked on one direction of a source. One is the common case
-/// and needs no allocation; more happen when tasks share a socket.
-#[derive(Default)]
-struct Waiters {
-    first: Option<Waker>,
-    more: Vec<Waker>,
-}
-
-impl Waiters {
-    fn register(&mut self, waker: &Waker) {
-        match &self.first {
-            None => self.first = Some(waker.clone()),
-            Some(first) if first.will_wake(waker) => {}
-            Some(_) => {
-                if !self.more.iter().any(|w| w.will_wake(waker)) {
-                    self.more.push(waker.clone());
-                }
-            }
-        }
-    }
-
-    fn take_into(&mut self, fd: i32, woken: &mut Vec<(i32, Waker)>) {
-        if let Some(waker) = self.first.take() {
-            woken.push((fd, waker));
-        }
-        if !self.more.is_empty() {
-            woken.extend(self.more.drain(..).map(|waker| (fd, waker)));
-        }
-    }
 }
 
 /// How the reactor's caller wakes a waker parked on a descriptor. Called
@@ -210,15 +144,7 @@ impl Reactor {
         // exactly as it was.
         let reused = sources.free.last().copied();
         let key = reused.unwrap_or(sources.entries.len());
-        let source = Rc::new(Source {
-            key,
-            fd: fd.as_raw_fd(),
-            ready: Cell::new(Direction::Read.bit() | Direction::Write.bit()),
-            #[cfg(any(target_os = "linux", target_os = "android"))]
-            short_read: Cell::new(0),
-            waiters: Default::default(),
-            parked: Cell::new(0),
-        });
+        let source = Rc::new(Source::new(key, fd.as_raw_fd()));
         // SAFETY: `add_with_mode` requires that the descriptor be removed
         // from the poller before it is closed, which our caller promises.
         let added = unsafe {
@@ -248,10 +174,7 @@ impl Reactor {
             sources.free.push(source.key);
         }
         let mut woken = Vec::new();
-        source.parked.set(0);
-        for waiters in &source.waiters {
-            waiters.borrow_mut().take_into(source.fd, &mut woken);
-        }
+        source.take_waiters(&mut woken);
         wake_all(&mut woken, &mut wake);
     }
 
@@ -285,14 +208,7 @@ impl Reactor {
                 if let Some(Some(source)) = sources.entries.get(event.key) {
                     #[cfg(any(target_os = "linux", target_os = "android"))]
                     ShortReads::event(source);
-                    let mut bits = 0;
-                    if event.readable {
-                        bits |= Direction::Read.bit();
-                    }
-                    if event.writable {
-                        bits |= Direction::Write.bit();
-                    }
-                    source.mark_ready(bits, &mut woken);
+                    source.event(event.readable, event.writable, &mut woken);
                 }
             }
             events.len()
@@ -333,8 +249,8 @@ impl Reactor {
         let mut woken = Vec::new();
         #[cfg(any(target_os = "linux", target_os = "android"))]
         self.short_reads.borrow_mut().due(now, |source| {
-            recheck(source.fd);
-            source.mark_ready(Direction::Read.bit(), &mut woken);
+            recheck(source.fd());
+            source.event(true, false, &mut woken);
         });
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
         let _ = (now, &mut recheck);
@@ -361,96 +277,6 @@ impl Reactor {
         return !self.short_reads.borrow().is_empty();
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
         false
-    }
-}
-
-impl Source {
-    /// Records readiness in the directions of `bits` and collects the
-    /// wakers parked on them.
-    #[inline]
-    pub(crate) fn mark_ready(&self, bits: u8, woken: &mut Vec<(i32, Waker)>) {
-        self.ready.set(self.ready.get() | bits);
-        let parked = self.parked.get();
-        if parked & bits != 0 {
-            self.parked.set(parked & !bits);
-            for dir in [Direction::Read, Direction::Write] {
-                if parked & bits & dir.bit() != 0 {
-                    self.waiters[dir as usize]
-                        .borrow_mut()
-                        .take_into(self.fd, woken);
-                }
-            }
-        }
-    }
-
-    /// Parks `waker` on direction `dir` until the next event for it. Kept
-    /// out of line so that the ready path of `poll_ready` stays a bit test.
-    #[inline(never)]
-    fn register(&self, dir: Direction, waker: &Waker) {
-        self.parked.set(self.parked.get() | dir.bit());
-        self.waiters[dir as usize].borrow_mut().register(waker);
-    }
-
-    /// `Ready` if the source may be ready in direction `dir`; otherwise
-    /// parks `cx`'s waker until the poller says it is.
-    #[inline]
-    pub(crate) fn poll_ready(&self, dir: Direction, cx: &mut Context<'_>) -> Poll<()> {
-        if self.ready.get() & dir.bit() != 0 {
-            return Poll::Ready(());
-        }
-        self.register(dir, cx.waker());
-        Poll::Pending
-    }
-
-    /// The descriptor, as the task list shows it.
-    pub(crate) fn fd(&self) -> i32 {
-        self.fd
-    }
-
-    /// `Ready` once an operation in direction `dir` on `fd`, this source's
-    /// descriptor, would not block, as the kernel says now; otherwise
-    /// parks `cx`'s waker until the next edge. The rule of `readable()`
-    /// and `writable()` (see the module docs).
-    pub(crate) fn poll_would_not_block(
-        &self,
-        fd: BorrowedFd<'_>,
-        dir: Direction,
-        cx: &mut Context<'_>,
-    ) -> Poll<()> {
-        if would_not_block(fd, dir) {
-            self.ready.set(self.ready.get() | dir.bit());
-            return Poll::Ready(());
-        }
-        // The descriptor is not ready: the optimistic bit may as well say
-        // so, and the edge that ends the wait will set it again.
-        self.clear_ready(dir);
-        self.register(dir, cx.waker());
-        Poll::Pending
-    }
-
-    /// Records that an operation in direction `dir` would block.
-    pub(crate) fn clear_ready(&self, dir: Direction) {
-        self.ready.set(self.ready.get() & !dir.bit());
-    }
-}
-
-/// Asks the kernel, without waiting, whether an operation in direction
-/// `dir` on `fd` would not block. An error, a hang-up, or a failed
-/// `poll(2)` count as "would not block": the operation itself then
-/// returns at once with what went wrong.
-fn would_not_block(fd: BorrowedFd<'_>, dir: Direction) -> bool {
-    let flags = match dir {
-        Direction::Read => PollFlags::IN,
-        Direction::Write => PollFlags::OUT,
-    };
-    let mut fds = [PollFd::from_borrowed_fd(fd, flags)];
-    let now = Timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    match rustix::event::poll(&mut fds, Some(&now)) {
-        Ok(_) => !fds[0].revents().is_empty(),
-        Err(_) => true,
     }
 }
 
@@ -487,7 +313,7 @@ mod tests {
 
     /// Whether `source` is marked readable.
     fn readable(source: &Source) -> bool {
-        source.ready.get() & Direction::Read.bit() != 0
+        source.is_ready(Direction::Read)
     }
 
     /// Registers `fd` with `reactor`; the tests deregister before closing.

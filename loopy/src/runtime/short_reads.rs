@@ -51,7 +51,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::reactor::Source;
+use super::source::Source;
 
 /// How long a short read is trusted without an event to confirm it.
 pub(crate) const GRACE: Duration = Duration::from_millis(20);
