@@ -83,7 +83,7 @@ impl ::hyper::rt::Timer for Timer {
 
 /// `now + duration`, or a deadline in the far future if that overflows.
 fn deadline_after(duration: Duration) -> Instant {
-    far_future_if_overflow(Instant::now(), duration)
+    far_future_if_overflow(crate::time::now(), duration)
 }
 
 /// A sleep that is `Send + Sync`, for hyper, yet a timer in the heap of
@@ -234,7 +234,7 @@ impl Future for SendSleep {
             Some(_) => this.timer.take().expect("matched Some").remove(),
             None => {}
         }
-        if this.deadline <= Instant::now() {
+        if this.deadline <= handle.clock.now() {
             return Poll::Ready(());
         }
         this.timer = Some(HeapKey {

@@ -97,6 +97,12 @@ impl BlockingPool {
         }
     }
 
+    /// Whether a job is queued or running: its result may yet wake a task.
+    pub(crate) fn is_busy(&self) -> bool {
+        let state = lock(&self.shared.state);
+        !state.jobs.is_empty() || state.threads > state.idle
+    }
+
     /// Lets the threads go once they are idle.
     pub(crate) fn shutdown(&self) {
         lock(&self.shared.state).shutdown = true;

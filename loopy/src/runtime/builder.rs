@@ -1,13 +1,18 @@
 //! The settings of a runtime.
 
 use std::io;
-use std::time::{Duration, Instant};
+use std::rc::Rc;
+use std::time::Duration;
 
 use super::blocking_pool;
+use super::clock::Clock;
 use super::slow_poll;
 use super::trace::{Trace, TraceLevel};
 use super::Runtime;
 use crate::task::instruments::Instruments;
+
+/// The environment variable that seeds every runtime's schedule.
+pub(crate) const SEED_ENV: &str = "LOOPY_SEED";
 
 /// Settings for a [`Runtime`].
 ///
@@ -31,6 +36,11 @@ pub struct Builder {
     trace: TraceLevel,
     slow_poll: Duration,
     time_polls: bool,
+    start_paused: bool,
+    seed: Option<u64>,
+    /// Keep the trace's lines for `Runtime::take_trace` instead of
+    /// printing them (seeded tests compare two runs).
+    keep_trace: bool,
 }
 
 impl Default for Builder {
@@ -41,6 +51,9 @@ impl Default for Builder {
             trace: TraceLevel::Off,
             slow_poll: slow_poll::DEFAULT_THRESHOLD,
             time_polls: false,
+            start_paused: false,
+            seed: None,
+            keep_trace: false,
         }
     }
 }
@@ -117,6 +130,79 @@ impl Builder {
         self
     }
 
+    /// Whether the runtime's clock starts paused (default no): it then
+    /// moves only through [`time::advance`](crate::time::advance), and
+    /// jumps to the next timer by itself when nothing else could wake the
+    /// loop. [`time::now`](crate::time::now), sleeps, timeouts and
+    /// intervals all go by it; see [`loopy::time`](crate::time#a-paused-clock)
+    /// for the rules.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let rt = loopy::Runtime::builder().start_paused(true).build()?;
+    /// let real = Instant::now();
+    /// rt.block_on(async {
+    ///     let start = loopy::time::now();
+    ///     loopy::sleep(Duration::from_secs(3600)).await; // at once
+    ///     assert_eq!(loopy::time::now() - start, Duration::from_secs(3600));
+    /// });
+    /// assert!(real.elapsed() < Duration::from_secs(3600));
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn start_paused(mut self, paused: bool) -> Builder {
+        self.start_paused = paused;
+        self
+    }
+
+    /// Seeds the schedule: the tasks that are ready in a turn run in an
+    /// order drawn from `seed`, instead of first-in first-out. The same
+    /// seed gives the same order; with a paused clock and no real I/O, the
+    /// same run, poll for poll. The environment variable `LOOPY_SEED`,
+    /// when set, seeds every runtime and takes precedence.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::rc::Rc;
+    ///
+    /// let order = |seed| {
+    ///     let rt = loopy::Runtime::builder().seed(seed).build().unwrap();
+    ///     let order = Rc::new(RefCell::new(Vec::new()));
+    ///     rt.block_on(async {
+    ///         let tasks: Vec<_> = (0..8)
+    ///             .map(|n| {
+    ///                 let order = order.clone();
+    ///                 loopy::spawn(async move { order.borrow_mut().push(n) })
+    ///             })
+    ///             .collect();
+    ///         for task in tasks {
+    ///             task.await.unwrap();
+    ///         }
+    ///     });
+    ///     order.take()
+    /// };
+    /// assert_eq!(order(7), order(7));
+    /// # if std::env::var_os("LOOPY_SEED").is_none() {
+    /// assert!((0..10).any(|seed| order(seed) != order(7)));
+    /// # }
+    /// ```
+    pub fn seed(mut self, seed: u64) -> Builder {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Keeps the trace's lines for `Runtime::take_trace` instead of
+    /// printing them.
+    #[cfg(test)]
+    pub(crate) fn keep_trace(mut self) -> Builder {
+        self.keep_trace = true;
+        self
+    }
+
     /// Creates the runtime.
     ///
     /// # Errors
@@ -125,11 +211,31 @@ impl Builder {
     /// descriptors, say).
     pub fn build(self) -> io::Result<Runtime> {
         let level = TraceLevel::from_env().unwrap_or(self.trace);
-        let trace = Trace::new(level, Instant::now());
+        let clock = Rc::new(Clock::new(self.start_paused));
+        let trace = Trace::new(level, Rc::clone(&clock), self.keep_trace);
         Runtime::new_with(
             Instruments::new(trace, self.time_polls, self.slow_poll),
+            clock,
+            seed_from_env().or(self.seed),
             self.event_interval,
             self.max_blocking_threads,
         )
+    }
+}
+
+/// The seed `LOOPY_SEED` sets, if any. A value that is no number is
+/// reported on stderr and ignored.
+pub(crate) fn seed_from_env() -> Option<u64> {
+    let value = std::env::var_os(SEED_ENV)?;
+    match value.to_str().map(str::trim).map(str::parse) {
+        Some(Ok(seed)) => Some(seed),
+        _ => {
+            eprintln!(
+                "loopy: {SEED_ENV}={} is not a seed; use a number from 0 to {}",
+                value.to_string_lossy(),
+                u64::MAX
+            );
+            None
+        }
     }
 }

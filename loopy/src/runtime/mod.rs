@@ -97,13 +97,15 @@ use polling::Poller;
 use crate::task::context::{self, wake_for_fd, Handle};
 use crate::task::instruments::{Instruments, Polled, TurnReport};
 use crate::task::raw::{LocalTask, Ran};
-use crate::task::run_queue::Remote;
+use crate::task::run_queue::{Next, Remote};
 use crate::task::tasks::Tasks;
 use crate::task::TaskId;
 use crate::unwind;
 use blocking_pool::BlockingPool;
 use budget::Budget;
+use clock::Clock;
 use reactor::Reactor;
+use rng::Rng;
 use timer_heap::TimerHeap;
 use trace::WakeCause;
 
@@ -114,6 +116,7 @@ pub(crate) mod clock;
 #[cfg(feature = "hyper")]
 pub(crate) mod orphaned_timers;
 pub(crate) mod reactor;
+pub(crate) mod rng;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) mod short_reads;
 pub(crate) mod slow_poll;
@@ -153,9 +156,12 @@ impl Runtime {
         Builder::new().build()
     }
 
-    /// A runtime watched by `instruments`; see [`Builder::build`].
+    /// A runtime watched by `instruments`, going by `clock`, its schedule
+    /// drawn from `seed` if there is one; see [`Builder::build`].
     fn new_with(
         instruments: Instruments,
+        clock: Rc<Clock>,
+        seed: Option<u64>,
         event_interval: u32,
         max_blocking_threads: usize,
     ) -> io::Result<Runtime> {
@@ -173,10 +179,12 @@ impl Runtime {
             reactor: Reactor::new(poller),
             blocking: BlockingPool::new(max_blocking_threads),
             budget: Budget::new(),
+            clock,
             instruments,
         };
         let core = Core {
             handle: Rc::new(handle),
+            rng: seed.map(Rng::new),
             main_waker: Waker::from(remote),
             polls_since_io: Cell::new(0),
             event_interval,
@@ -239,6 +247,13 @@ impl Runtime {
 
     /// Drops the runtime (and so every task still pending), then reports
     /// how many of its tasks panicked, destructors run at shutdown included.
+    /// The trace's lines since the last call, if the builder asked to keep
+    /// them.
+    #[cfg(test)]
+    pub(crate) fn take_trace(&self) -> Option<Vec<String>> {
+        self.core.handle.instruments.trace()?.take_kept()
+    }
+
     pub(crate) fn into_task_panics(self) -> TaskPanics {
         let core = Rc::clone(&self.core);
         drop(self);
@@ -272,6 +287,8 @@ pub(crate) struct Core {
     /// The parts of the loop, which the context hands to code running on
     /// it.
     handle: Rc<Handle>,
+    /// Draws the order of each turn's ready tasks, for a seeded schedule.
+    rng: Option<Rng>,
     /// Wakes `block_on`'s own future; made once, reused by every `block_on`.
     main_waker: Waker,
     /// Tasks polled since the loop last looked at the poller.
@@ -311,41 +328,44 @@ impl Core {
             }
         });
 
-        // 2. Run ready tasks, at most `event_interval` of them:
-        //    `block_on`'s future when its turn comes, else the next task.
+        // 2. Run ready tasks, at most `event_interval` of them, in the
+        //    order they were woken (`block_on`'s future takes its turn
+        //    among them), or in an order drawn from the seed.
         let mut ran = 0;
         while ran < self.event_interval {
-            if run_queue.take_main_turn() {
-                ran += 1;
-                if let Poll::Ready(output) = self.poll_main(&mut poll_main) {
-                    return Some(output);
-                }
-                continue;
-            }
-            let Some(task) = run_queue.pop() else {
-                break;
+            let next = match &self.rng {
+                None => run_queue.next(),
+                Some(rng) => run_queue.next_seeded(rng),
             };
-            ran += 1;
-            self.run(task);
+            match next {
+                Next::Nothing => break,
+                Next::Main => {
+                    ran += 1;
+                    if let Poll::Ready(output) = self.poll_main(&mut poll_main) {
+                        return Some(output);
+                    }
+                }
+                Next::Task(task) => {
+                    ran += 1;
+                    self.run(task);
+                }
+            }
         }
         let polls = self.polls_since_io.get().saturating_add(ran);
 
         // 3. Fire the timers that are due, and recheck the short reads no
         //    event has confirmed in time.
         let mut fired = 0;
-        // Read only when something has a deadline, and used again below.
+        // The real time, read only when something has a deadline, and used
+        // again below.
         let mut now = None;
         if handle.timers.armed() > 0 || handle.reactor.has_short_reads() {
-            let now = *now.insert(Instant::now());
-            tasks.clock.set(clock::nanos(now));
-            fired = handle.timers.fire_due(
-                now,
-                |count| instruments.timers_fired(count),
-                |due| context::waking(WakeCause::Timer, || unwind::wake_all_contained(due)),
-            );
+            let real = *now.insert(Instant::now());
+            tasks.clock.set(clock::nanos(real));
+            fired = self.fire_timers(handle.clock.now_given(real));
             handle
                 .reactor
-                .recheck_short_reads(now, |fd| instruments.rechecking(fd), wake_for_fd);
+                .recheck_short_reads(real, |fd| instruments.rechecking(fd), wake_for_fd);
         }
 
         // 4. Wait for I/O: sleep if there is nothing to do, peek if tasks
@@ -353,13 +373,7 @@ impl Core {
         let idle = run_queue.is_idle();
         let timeout = if idle {
             run_queue.release_spare_capacity();
-            let deadline = earliest(
-                handle.timers.next_deadline(),
-                handle.reactor.next_short_read_recheck(),
-            );
-            Some(deadline.map(|deadline| {
-                deadline.saturating_duration_since(now.unwrap_or_else(Instant::now))
-            }))
+            self.idle_timeout(now)
         } else if polls >= self.event_interval && handle.reactor.has_sources() {
             Some(Some(Duration::ZERO))
         } else {
@@ -379,12 +393,55 @@ impl Core {
         None
     }
 
+    /// Fires the timers due by `now` (the clock's time), and returns how
+    /// many fired.
+    fn fire_timers(&self, now: Instant) -> usize {
+        let handle = &*self.handle;
+        let instruments = &handle.instruments;
+        handle.timers.fire_due(
+            now,
+            |count| instruments.timers_fired(count),
+            |due| context::waking(WakeCause::Timer, || unwind::wake_all_contained(due)),
+        )
+    }
+
+    /// How long an idle loop may sleep in the poller (`Some(None)`: until
+    /// an event comes), or `None` when a paused clock jumped to the next
+    /// timer instead and the loop goes straight on. `now` is the real
+    /// time, if the turn read it.
+    fn idle_timeout(&self, now: Option<Instant>) -> Option<Option<Duration>> {
+        let handle = &*self.handle;
+        let next_timer = handle.timers.next_deadline();
+        let recheck = handle.reactor.next_short_read_recheck();
+        let real_now = || now.unwrap_or_else(Instant::now);
+        if !handle.clock.is_paused() {
+            let deadline = earliest(next_timer, recheck);
+            return Some(deadline.map(|deadline| deadline.saturating_duration_since(real_now())));
+        }
+        // A paused clock jumps to the next timer when nothing else could
+        // wake the loop; while a descriptor or a blocking job might, it
+        // stands still and the loop waits for them in real time.
+        let quiet = || {
+            !handle.reactor.has_waiters()
+                && !handle.blocking.is_busy()
+                && !handle.tasks.run_queue.remote.has_pending()
+        };
+        match next_timer {
+            Some(deadline) if quiet() => {
+                handle.clock.move_to(deadline);
+                None
+            }
+            _ => Some(recheck.map(|deadline| deadline.saturating_duration_since(real_now()))),
+        }
+    }
+
     /// Waits on the poller and wakes the tasks of the sources that became
     /// ready; returns how long it took and how many events came.
     fn wait(&self, timeout: Option<Duration>) -> (Duration, usize) {
         let handle = &*self.handle;
         let instruments = &handle.instruments;
-        let start = instruments.trace().map(|_| Instant::now());
+        // A paused clock reports no time slept, so its trace repeats.
+        let start = instruments.trace().map(|_| handle.clock.now());
         let watch = instruments.slow_poll();
         if let Some(watch) = watch {
             watch.asleep(true);
@@ -403,7 +460,9 @@ impl Core {
         // coarse clock (task ages) within a wait of the truth.
         let now = handle.reactor.last_wait();
         handle.tasks.clock.set(clock::nanos(now));
-        let slept = start.map_or(Duration::ZERO, |start| now - start);
+        let slept = start.map_or(Duration::ZERO, |start| {
+            handle.clock.now_given(now).saturating_duration_since(start)
+        });
         instruments.waited(timeout, slept, events);
         (slept, events)
     }
@@ -515,7 +574,53 @@ fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use std::time::Duration;
+
     use super::Runtime;
+
+    /// Ten tasks that sleep, yield and wake each other, on a paused clock
+    /// with `seed`: the order they finished in, and the trace.
+    fn seeded_run(seed: u64) -> (Vec<u32>, Vec<String>) {
+        let rt = Runtime::builder()
+            .start_paused(true)
+            .seed(seed)
+            .trace(true)
+            .keep_trace()
+            .build()
+            .unwrap();
+        let finished = Rc::new(RefCell::new(Vec::new()));
+        rt.block_on(async {
+            let tasks: Vec<_> = (0..10u32)
+                .map(|n| {
+                    let finished = Rc::clone(&finished);
+                    crate::spawn(async move {
+                        crate::sleep(Duration::from_millis(u64::from(n % 3))).await;
+                        crate::yield_now().await;
+                        finished.borrow_mut().push(n);
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+        });
+        let trace = rt.take_trace().unwrap();
+        (finished.take(), trace)
+    }
+
+    #[test]
+    fn one_seed_gives_one_run_and_the_same_trace_byte_for_byte() {
+        let (order, trace) = seeded_run(11);
+        assert_eq!(seeded_run(11), (order.clone(), trace.clone()));
+        assert!(trace.len() > 50, "{trace:#?}");
+        let others: Vec<_> = (0..8).map(|seed| seeded_run(seed).0).collect();
+        assert!(
+            others.iter().any(|other| *other != order),
+            "seeds change the order"
+        );
+    }
 
     #[test]
     fn a_task_cancelled_while_queued_leaves_no_busy_time_behind() {

@@ -178,6 +178,17 @@ impl Reactor {
         wake_all(&mut woken, &mut wake);
     }
 
+    /// Whether a task waits on any descriptor. A look at every source:
+    /// only a paused clock asks, when the loop is idle.
+    pub(crate) fn has_waiters(&self) -> bool {
+        let sources = self.sources.borrow();
+        sources
+            .entries
+            .iter()
+            .flatten()
+            .any(|source| source.has_waiters())
+    }
+
     /// Whether any descriptor is registered, i.e. whether a non-blocking
     /// look at the poller could find anything.
     pub(crate) fn has_sources(&self) -> bool {

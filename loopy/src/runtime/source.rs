@@ -114,6 +114,11 @@ impl Source {
         }
     }
 
+    /// Whether a task's waker is parked on the source.
+    pub(crate) fn has_waiters(&self) -> bool {
+        self.parked.get() != 0
+    }
+
     /// Whether the source may be ready in direction `dir`.
     #[cfg(test)]
     pub(crate) fn is_ready(&self, dir: Direction) -> bool {

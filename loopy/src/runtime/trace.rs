@@ -26,8 +26,12 @@
 //! Every line goes through this file. When the trace is off, the loop
 //! checks one flag where an event happens and formats nothing.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::io::Write;
+use std::rc::Rc;
+
+use super::clock::Clock;
 use std::time::{Duration, Instant};
 
 /// How much the loop says about itself on stderr.
@@ -83,15 +87,38 @@ impl TraceLevel {
 pub(crate) struct Trace {
     /// What to print.
     level: TraceLevel,
-    /// Time zero of the timestamps: when the runtime was built.
+    /// The runtime's clock: stamps follow a paused clock too, so that a
+    /// paused, seeded run prints the same trace every time.
+    clock: Rc<Clock>,
+    /// Time zero of the stamps: when the runtime was built.
     epoch: Instant,
+    /// Where the lines go instead of stderr, when they are being kept (to
+    /// compare two runs of a seeded test).
+    kept: Option<RefCell<Vec<String>>>,
 }
 
 impl Trace {
-    /// The trace at `level`, or `None` when it is off: that `None` is the
-    /// one flag the loop checks to know whether anybody is watching.
-    pub(crate) fn new(level: TraceLevel, epoch: Instant) -> Option<Trace> {
-        (level != TraceLevel::Off).then_some(Trace { level, epoch })
+    /// The trace at `level`, stamped by `clock`, or `None` when it is off:
+    /// that `None` is the one flag the loop checks to know whether anybody
+    /// is watching. `keep` keeps the lines instead of printing them.
+    pub(crate) fn new(level: TraceLevel, clock: Rc<Clock>, keep: bool) -> Option<Trace> {
+        (level != TraceLevel::Off).then(|| Trace {
+            level,
+            epoch: clock.now(),
+            clock,
+            kept: keep.then(RefCell::default),
+        })
+    }
+
+    /// The time now, by the runtime's clock.
+    pub(crate) fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    /// The lines kept so far, if they are kept; leaves none behind.
+    #[cfg(test)]
+    pub(crate) fn take_kept(&self) -> Option<Vec<String>> {
+        self.kept.as_ref().map(|kept| kept.take())
     }
 
     /// Whether each event gets a line.
@@ -102,13 +129,16 @@ impl Trace {
     /// Prints one line, stamped with the time since the runtime was built.
     /// A closed stderr is ignored: the trace is a log.
     pub(crate) fn line(&self, what: fmt::Arguments<'_>) {
-        let at = self.epoch.elapsed();
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "+{}.{:03}s  {what}",
-            at.as_secs(),
-            at.subsec_millis()
-        );
+        let at = self.clock.now().saturating_duration_since(self.epoch);
+        let (secs, millis) = (at.as_secs(), at.subsec_millis());
+        match &self.kept {
+            Some(kept) => kept
+                .borrow_mut()
+                .push(format!("+{secs}.{millis:03}s  {what}")),
+            None => {
+                let _ = writeln!(std::io::stderr().lock(), "+{secs}.{millis:03}s  {what}");
+            }
+        }
     }
 }
 

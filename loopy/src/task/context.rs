@@ -25,6 +25,7 @@ use super::instruments::Instruments;
 use super::tasks::Tasks;
 use crate::runtime::blocking_pool::BlockingPool;
 use crate::runtime::budget::Budget;
+use crate::runtime::clock::Clock;
 use crate::runtime::reactor::Reactor;
 use crate::runtime::timer_heap::TimerHeap;
 use crate::runtime::trace::WakeCause;
@@ -42,6 +43,8 @@ pub(crate) struct Handle {
     pub(crate) blocking: BlockingPool,
     /// I/O operations the running poll may still complete.
     pub(crate) budget: Budget,
+    /// The time, real or paused, that timers go by.
+    pub(crate) clock: Rc<Clock>,
     /// The trace, the poll timing and the slow-poll watch.
     pub(crate) instruments: Instruments,
 }

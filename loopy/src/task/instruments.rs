@@ -160,13 +160,14 @@ impl Instruments {
 
     /// Says in the trace how a poll ended.
     fn trace_poll(&self, tasks: &Tasks, id: TaskId, stats: &TaskStats, polled: &Polled<'_>) {
+        let now = self.trace.as_ref().map_or_else(Instant::now, Trace::now);
         let registry = tasks.registry.borrow();
         let label = label(id, registry.name(id));
         let waiting = |woken: bool| {
             if woken {
                 "queued again".to_owned()
             } else {
-                TaskState::waiting(stats.waits.get(), Instant::now()).to_string()
+                TaskState::waiting(stats.waits.get(), now).to_string()
             }
         };
         let what = match polled {

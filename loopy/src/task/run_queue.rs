@@ -24,7 +24,18 @@ use polling::Poller;
 use super::context::{self, Handle};
 use super::raw::{LocalTask, TaskRef};
 use super::TaskId;
+use crate::runtime::rng::Rng;
 use crate::unwind;
+
+/// What the loop runs next.
+pub(crate) enum Next {
+    /// `block_on`'s own future.
+    Main,
+    /// A task.
+    Task(LocalTask),
+    /// Nothing is ready.
+    Nothing,
+}
 
 /// How many entries an idle run queue keeps room for (8 KiB).
 const KEPT_CAPACITY: usize = 1024;
@@ -65,7 +76,7 @@ impl RunQueue {
     /// Whether it is `block_on`'s future's turn; if so, it leaves the
     /// line.
     #[inline]
-    pub(crate) fn take_main_turn(&self) -> bool {
+    fn take_main_turn(&self) -> bool {
         let turn = self.main_woken.get() && self.main_behind.get() == 0;
         if turn {
             self.main_woken.set(false);
@@ -108,6 +119,39 @@ impl RunQueue {
         self.main_behind
             .set(self.main_behind.get().saturating_sub(1));
         self.entries.borrow_mut().pop_front()
+    }
+
+    /// What runs next: `block_on`'s future when its turn has come, else
+    /// the task at the front.
+    #[inline]
+    pub(crate) fn next(&self) -> Next {
+        if self.take_main_turn() {
+            return Next::Main;
+        }
+        match self.pop() {
+            Some(task) => Next::Task(task),
+            None => Next::Nothing,
+        }
+    }
+
+    /// What runs next in a seeded schedule: any of the ready tasks and
+    /// `block_on`'s future, drawn from `rng`.
+    pub(crate) fn next_seeded(&self, rng: &Rng) -> Next {
+        let mut entries = self.entries.borrow_mut();
+        let main = usize::from(self.main_woken.get());
+        let candidates = entries.len() + main;
+        if candidates == 0 {
+            return Next::Nothing;
+        }
+        let pick = rng.below(candidates);
+        if pick == entries.len() {
+            self.main_woken.set(false);
+            return Next::Main;
+        }
+        match entries.swap_remove_front(pick) {
+            Some(task) => Next::Task(task),
+            None => Next::Nothing,
+        }
     }
 
     /// Whether nothing is ready to run, here or in the remote half.

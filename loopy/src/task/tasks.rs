@@ -111,8 +111,14 @@ impl Tasks {
     }
 
     /// Every live task and `block_on`'s future, as they are now;
-    /// `main_queued` says whether `block_on`'s future was woken.
-    pub(crate) fn list(&self, instruments: &Instruments, main_queued: bool) -> Vec<TaskInfo> {
+    /// `main_queued` says whether `block_on`'s future was woken, `clock`
+    /// is the time timers go by (paused, maybe).
+    pub(crate) fn list(
+        &self,
+        instruments: &Instruments,
+        main_queued: bool,
+        clock: Instant,
+    ) -> Vec<TaskInfo> {
         let now = Instant::now();
         let current = self.current.get();
         let registry = self.registry.borrow();
@@ -131,7 +137,7 @@ impl Tasks {
         } else if main_queued {
             TaskState::Ready
         } else {
-            TaskState::waiting(self.main.waits.get(), now)
+            TaskState::waiting(self.main.waits.get(), clock)
         };
         let mut list = vec![info(TaskId::MAIN, None, &self.main, main_state)];
         for task in registry.iter() {
@@ -141,7 +147,7 @@ impl Tasks {
             } else if task.is_scheduled() {
                 TaskState::Ready
             } else {
-                TaskState::waiting(header.stats.waits.get(), now)
+                TaskState::waiting(header.stats.waits.get(), clock)
             };
             list.push(info(
                 header.id,

@@ -56,7 +56,7 @@ impl Interval {
             return Poll::Pending;
         }
         let scheduled = self.sleep.deadline();
-        let behind = Instant::now().saturating_duration_since(scheduled);
+        let behind = super::now().saturating_duration_since(scheduled);
         // Periods to advance: one, plus every whole period already missed.
         let periods = behind.as_nanos() / self.period.as_nanos() + 1;
         let advance = u64::try_from(self.period.as_nanos() * periods).unwrap_or(u64::MAX);

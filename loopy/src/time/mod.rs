@@ -5,6 +5,34 @@
 //! in the poller no longer than until the next one. Deadlines are exact
 //! `Instant`s: a timer never fires before its deadline, and is not rounded
 //! to milliseconds (the poller's wait uses a nanosecond timer).
+//!
+//! # A paused clock
+//!
+//! A runtime built with
+//! [`start_paused(true)`](crate::runtime::Builder::start_paused) (or a
+//! `#[loopy::test(start_paused)]`) reads the time from a clock that stands
+//! still, so a test of timeouts runs in no time and the same way every
+//! time. [`now`] follows it, and [`sleep`], [`sleep_until`], [`timeout`]
+//! and [`interval`] all go by it. It moves in two ways:
+//!
+//! - [`advance`] moves it forward, fires the timers that became due, and
+//!   lets their tasks run before the caller goes on;
+//! - when the loop has nothing ready and nothing but a timer could wake it,
+//!   it jumps to the next timer's deadline by itself.
+//!
+//! "Nothing but a timer": while any task waits on a real descriptor (a
+//! socket, a pipe, stdin, a signal) or a `spawn_blocking` job is running,
+//! the clock does not jump; it moves only by `advance`, and the loop waits
+//! for the descriptor or the job in real time. So a timeout never fires
+//! while real I/O may still arrive. In-memory I/O
+//! ([`io::duplex`](crate::io)) is not real I/O: waiting on it does not stop
+//! the clock.
+//!
+//! tokio's paused clock differs: it advances to the next timer whenever the
+//! runtime has no work, also while a task waits on a socket, so a timeout
+//! can fire while a real reply is on its way; and its auto-advance cannot
+//! be turned off. loopy's rule trades that for tests that wait, in real
+//! time, for what really comes from outside.
 
 mod interval;
 mod sleep;
@@ -18,6 +46,77 @@ pub use sleep::Sleep;
 pub use timeout::{Elapsed, Timeout};
 
 pub(crate) use interval::far_future_if_overflow;
+
+use crate::runtime::trace::WakeCause;
+use crate::task::context;
+use crate::unwind;
+
+/// The time now, as the running loop's clock says: `Instant::now()`,
+/// unless the runtime's clock is paused (outside a runtime, always
+/// `Instant::now()`).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let rt = loopy::Runtime::builder().start_paused(true).build()?;
+/// rt.block_on(async {
+///     let start = loopy::time::now();
+///     loopy::time::advance(Duration::from_secs(90)).await;
+///     assert_eq!(loopy::time::now() - start, Duration::from_secs(90));
+/// });
+/// # std::io::Result::Ok(())
+/// ```
+pub fn now() -> Instant {
+    context::with(|handle| handle.map_or_else(Instant::now, |handle| handle.clock.now()))
+}
+
+/// Moves the running loop's paused clock forward by `by` and fires the
+/// timers that became due; awaiting the returned future lets the tasks
+/// they woke run before the caller goes on. See [the rules of the paused
+/// clock](self#a-paused-clock).
+///
+/// The clock moves when `advance` is called, whether or not the future is
+/// awaited.
+///
+/// # Panics
+///
+/// Outside a runtime, and on a runtime whose clock is not paused.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let rt = loopy::Runtime::builder().start_paused(true).build()?;
+/// rt.block_on(async {
+///     let alarm = loopy::spawn(loopy::sleep(Duration::from_secs(30)));
+///     loopy::yield_now().await; // the alarm arms its timer
+///     loopy::time::advance(Duration::from_secs(29)).await;
+///     assert!(!alarm.is_finished());
+///     loopy::time::advance(Duration::from_secs(1)).await;
+///     assert!(alarm.is_finished());
+/// });
+/// # std::io::Result::Ok(())
+/// ```
+#[track_caller]
+pub fn advance(by: Duration) -> crate::task::YieldNow {
+    let handle = context::expect("loopy::time::advance");
+    let to = far_future_if_overflow(handle.clock.now(), by);
+    if !handle.clock.move_to(to) {
+        panic!(
+            "loopy::time::advance called on a runtime whose clock is not paused; build it \
+             with Runtime::builder().start_paused(true), or write #[loopy::test(start_paused)]"
+        );
+    }
+    handle.timers.fire_due(
+        to,
+        |count| handle.instruments.timers_fired(count),
+        |due| context::waking(WakeCause::Timer, || unwind::wake_all_contained(due)),
+    );
+    crate::yield_now()
+}
 
 /// Waits until `duration` has passed.
 ///
@@ -33,7 +132,7 @@ pub(crate) use interval::far_future_if_overflow;
 /// });
 /// ```
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep::new(far_future_if_overflow(Instant::now(), duration))
+    Sleep::new(far_future_if_overflow(now(), duration))
 }
 
 /// Waits until `deadline`.

@@ -97,9 +97,11 @@ impl Future for Sleep {
                 }
                 ready
             }
-            None if deadline <= Instant::now() => Poll::Ready(()),
             None => {
                 let handle = context::expect("loopy::sleep");
+                if deadline <= handle.clock.now() {
+                    return Poll::Ready(());
+                }
                 let key = handle.timers.insert(deadline, cx.waker());
                 handle.tasks.parked_on_timer(deadline);
                 self.timer = Some(ArmedTimer { handle, key });
