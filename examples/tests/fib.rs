@@ -230,8 +230,16 @@ fn inline_computation_freezes_the_heartbeat() {
         ticks_meanwhile <= 1,
         "{ticks_meanwhile} heartbeats while the loop computed"
     );
-    // loopy noticed, and named the task that held the loop.
-    let warning = fib.wait_for("slow poll");
+    // loopy noticed, and named the task that held the loop: while it held
+    // it, then with its name once it let go.
+    let holding = fib.wait_for("has been running");
+    assert!(
+        holding
+            .text
+            .contains("slow poll: task 2 (spawned at examples/fib.rs:"),
+        "{holding:?}"
+    );
+    let warning = fib.wait_for("ran for at least");
     assert!(
         warning
             .text
@@ -245,8 +253,8 @@ fn inline_computation_freezes_the_heartbeat() {
 }
 
 /// The lines that fib, started with `args`, prints on stderr that warn of
-/// a slow poll, for one question taking a few hundred milliseconds of
-/// naive recursion (or nothing, without it).
+/// a slow poll once it ended, for one question taking a few hundred
+/// milliseconds of naive recursion (or nothing, without it).
 fn slow_poll_warnings(args: &[&str]) -> Vec<String> {
     let (mut fib, mut input) = start_fib_on_a_pipe(args);
     ask(&mut fib, &mut input, &[(b"39\n", "fib(39) = 63245986")]);
@@ -254,7 +262,11 @@ fn slow_poll_warnings(args: &[&str]) -> Vec<String> {
     assert!(fib.exit_status().success());
     fib.all_lines()
         .into_iter()
-        .filter(|line| line.stream == Stream::Stderr && line.text.contains("slow poll"))
+        .filter(|line| {
+            line.stream == Stream::Stderr
+                && line.text.contains("slow poll")
+                && line.text.contains(" ran for ")
+        })
         .map(|line| line.text)
         .collect()
 }

@@ -146,7 +146,7 @@ use group::LoopGroup;
 /// assert_eq!(loopy::block_on(async { loopy::cores::index() }), 0);
 /// ```
 pub fn index() -> usize {
-    context::loop_index()
+    context::loop_index().unwrap_or(0)
 }
 
 /// Runs `make(i)`'s future on loop `i`, for `i` in `0..n`, each loop a

@@ -196,6 +196,7 @@ const _: () = {
 /// let answer = loopy::block_on(async { 6 * 7 });
 /// assert_eq!(answer, 42);
 /// ```
+#[track_caller]
 pub fn block_on<F: Future>(future: F) -> F::Output {
     Runtime::new()
         .unwrap_or_else(|err| panic!("loopy::block_on could not create a runtime: {err}"))

@@ -32,12 +32,9 @@ fn an_hour_of_sleep_takes_no_time_and_moves_the_clock_by_an_hour() {
 fn timers_fire_in_deadline_order_at_their_exact_virtual_times() {
     let fired = paused().block_on(async {
         let start = loopy::time::now();
-        let at = |secs| {
-            let start = start;
-            async move {
-                loopy::sleep(Duration::from_secs(secs)).await;
-                loopy::time::now() - start
-            }
+        let at = |secs| async move {
+            loopy::sleep(Duration::from_secs(secs)).await;
+            loopy::time::now() - start
         };
         let (a, b) = (loopy::spawn(at(30)), loopy::spawn(at(5)));
         (a.await.unwrap(), b.await.unwrap())
@@ -130,7 +127,7 @@ fn advance_on_a_clock_that_is_not_paused_is_a_clear_panic() {
     let rt = Runtime::new().unwrap();
     let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         rt.block_on(async {
-            let _ = loopy::time::advance(Duration::from_secs(1));
+            drop(loopy::time::advance(Duration::from_secs(1)));
         })
     }))
     .unwrap_err();

@@ -1,11 +1,13 @@
 //! The slow-poll warning: a single poll that runs longer than the threshold
 //! (100 ms by default) is reported on stderr with the task's id, name and
-//! spawn location; short polls, however many, are not. The warning goes to
-//! the process's own stderr, so each case runs in a child: this test
-//! binary started again, running only `child`.
+//! spawn location, once while it still runs and again when it ends; short
+//! polls, however many, are not. A SIGQUIT during a stuck poll names it at
+//! once. The warning goes to the process's own stderr, so each case runs
+//! in a child: this test binary started again, running only `child`.
 
-use std::process::Command;
-use std::time::Duration;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// Tells the child which case to run.
 const CHILD_ENV: &str = "LOOPY_SLOW_POLL_CHILD";
@@ -33,6 +35,8 @@ fn child() {
     let rt = match case.as_str() {
         "off" => builder.slow_poll(Duration::ZERO),
         "short threshold" => builder.slow_poll(Duration::from_millis(40)),
+        "stuck" => builder.slow_poll(Duration::from_secs(1)),
+        "quit" => builder.slow_poll(Duration::from_secs(60)),
         _ => builder,
     }
     .build()
@@ -42,6 +46,16 @@ fn child() {
             "short polls" => nibbler().await.unwrap(),
             "block_on" => std::thread::sleep(Duration::from_millis(200)),
             "short threshold" => hog(80).await.unwrap(),
+            "stuck" => {
+                eprintln!("child: stuck from now");
+                hog(5000).await.unwrap();
+            }
+            "quit" => {
+                let _quit =
+                    loopy::signal::unix::signal(loopy::signal::unix::SignalKind::quit()).unwrap();
+                eprintln!("child: stuck from now");
+                hog(4000).await.unwrap();
+            }
             _ => {
                 // Print the line the spawn is on, for the test to check.
                 eprintln!("child: hog spawned on line {}", line!() + 1);
@@ -63,12 +77,84 @@ fn child_stderr(case: &str) -> String {
     String::from_utf8(output.stderr).unwrap()
 }
 
-/// The slow-poll warnings in `stderr`.
+/// The slow-poll warnings in `stderr` made when a poll ended.
 fn warnings(stderr: &str) -> Vec<&str> {
     stderr
         .lines()
-        .filter(|line| line.starts_with("loopy: slow poll: "))
+        .filter(|line| line.starts_with("loopy: slow poll: ") && line.contains(" ran for "))
         .collect()
+}
+
+/// The slow-poll warnings in `stderr` made while a poll still ran.
+fn while_running(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|line| {
+            line.starts_with("loopy: slow poll: ") && line.contains(" has been running ")
+        })
+        .collect()
+}
+
+/// Runs `case` in a child and says how long after the child said it is
+/// stuck the first "has been running" line came, and its text; `signal`,
+/// if given, is sent to the child that long after it said so.
+fn time_to_name(case: &str, signal: Option<Duration>) -> (Duration, String) {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["child", "--exact", "--ignored", "--nocapture"])
+        .env(CHILD_ENV, case)
+        .env_remove("LOOPY_TRACE")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = rustix::process::Pid::from_child(&child);
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let stuck = loop {
+        let line = lines
+            .next()
+            .expect("the child says when it is stuck")
+            .unwrap();
+        if line == "child: stuck from now" {
+            break Instant::now();
+        }
+    };
+    let sender = signal.map(|after| {
+        std::thread::spawn(move || {
+            std::thread::sleep(after);
+            rustix::process::kill_process(pid, rustix::process::Signal::QUIT).unwrap();
+        })
+    });
+    let named = loop {
+        let line = lines.next().expect("a line naming the stuck task").unwrap();
+        if line.contains(" has been running ") {
+            break line;
+        }
+    };
+    let took = stuck.elapsed();
+    assert!(child.wait().unwrap().success());
+    if let Some(sender) = sender {
+        sender.join().unwrap();
+    }
+    (took, named)
+}
+
+#[test]
+fn a_stuck_poll_is_named_while_it_runs_within_twice_the_threshold() {
+    // Threshold 1 s; the task sleeps 5 s in one poll.
+    let (took, line) = time_to_name("stuck", None);
+    assert!(took < Duration::from_secs(2), "{took:?}: {line}");
+    assert!(
+        line.starts_with("loopy: slow poll: task 1 (spawned at tests/tests/slow_poll.rs:"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_sigquit_during_a_stuck_poll_names_it_at_once() {
+    // Threshold 60 s: only the signal can make the watchdog speak.
+    let (took, line) = time_to_name("quit", Some(Duration::from_millis(500)));
+    assert!(took < Duration::from_millis(3500), "{took:?}: {line}");
+    assert!(line.contains("task 1 (spawned at "), "{line}");
 }
 
 /// The "at least" duration a warning gives, in milliseconds.
@@ -90,6 +176,7 @@ fn a_200ms_poll_is_reported_with_the_tasks_name_and_location() {
         .unwrap();
     let warnings = warnings(&stderr);
     assert_eq!(warnings.len(), 1, "{stderr}");
+    assert_eq!(while_running(&stderr).len(), 1, "{stderr}");
     let warning = warnings[0];
     let expected = format!(
         "loopy: slow poll: task 1 \"hog\" (spawned at {}:{line}:17) ran for at least ",
@@ -111,6 +198,7 @@ fn a_200ms_poll_is_reported_with_the_tasks_name_and_location() {
 fn many_1ms_polls_are_never_reported() {
     let stderr = child_stderr("short polls");
     assert!(warnings(&stderr).is_empty(), "{stderr}");
+    assert!(while_running(&stderr).is_empty(), "{stderr}");
 }
 
 #[test]
@@ -136,4 +224,5 @@ fn the_threshold_can_be_lowered() {
 fn a_zero_threshold_turns_the_warning_off() {
     let stderr = child_stderr("off");
     assert!(warnings(&stderr).is_empty(), "{stderr}");
+    assert!(while_running(&stderr).is_empty(), "{stderr}");
 }

@@ -166,3 +166,57 @@ async fn the_dump_is_a_table_with_a_line_per_task() {
 fn outside_a_runtime_list_says_where_to_call_it() {
     loopy::task::list();
 }
+
+/// Names a task that waits on several descriptors at once.
+#[loopy::task(name = "racer")]
+async fn racer(a: Async<UnixStream>, b: Async<UnixStream>) {
+    let mut byte = [0];
+    std::future::poll_fn(|cx| {
+        for socket in [&a, &b] {
+            if socket
+                .poll_read_with(cx, |mut s| s.read(&mut byte))
+                .is_ready()
+            {
+                return std::task::Poll::Ready(());
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await;
+}
+
+#[loopy::test]
+async fn a_task_parked_on_several_sockets_lists_them_all() {
+    let (_x, a) = UnixStream::pair().unwrap();
+    let (_y, b) = UnixStream::pair().unwrap();
+    let (a, b) = (Async::new(a).unwrap(), Async::new(b).unwrap());
+    let (fa, fb) = (a.get_ref().as_raw_fd(), b.get_ref().as_raw_fd());
+    let racing = racer(a, b);
+    loopy::yield_now().await;
+    let list = loopy::task::list();
+    let info = find(&list, racing.id());
+    assert_eq!(
+        info.waiting_on(),
+        [WaitingOn::Readable(fa), WaitingOn::Readable(fb)]
+    );
+    let mut out = Vec::new();
+    loopy::task::dump_to(&mut out).unwrap();
+    let table = String::from_utf8(out).unwrap();
+    let wanted = format!("waiting: fd {fa} readable, fd {fb} readable");
+    assert!(table.contains(&wanted), "{table}");
+    racing.cancel();
+}
+
+#[test]
+fn a_dump_on_a_loop_of_cores_run_names_its_loop() {
+    let tables = loopy::cores::run(2, |_| async {
+        let mut out = Vec::new();
+        loopy::task::dump_to(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    });
+    assert!(tables[0].starts_with("loop 0\n"), "{}", tables[0]);
+    assert!(tables[1].starts_with("loop 1\n"), "{}", tables[1]);
+    let mut plain = Vec::new();
+    loopy::block_on(async { loopy::task::dump_to(&mut plain).unwrap() });
+    assert!(String::from_utf8(plain).unwrap().starts_with("task "));
+}

@@ -26,11 +26,14 @@ fn child() {
     let mode = std::env::var(CHILD_ENV).expect("started by the tests below");
     let builder = loopy::Runtime::builder();
     let builder = match mode.as_str() {
-        "on" => builder.trace(true),
+        "on" | "short read" => builder.trace(true),
         "off" => builder.trace(false),
         _ => builder,
     };
     let rt = builder.build().unwrap();
+    if mode == "short read" {
+        return rt.block_on(short_read_then_quiet());
+    }
     rt.block_on(async {
         let sleeper = Builder::new().name("sleeper").spawn(async {
             loopy::sleep(Duration::from_millis(5)).await;
@@ -55,6 +58,26 @@ fn child() {
         doomed.cancel();
         assert!(doomed.await.unwrap_err().is_cancelled());
     });
+}
+
+/// A read shorter than its buffer, then no event for longer than the
+/// grace period a short read is trusted for: the loop rechecks the socket.
+async fn short_read_then_quiet() {
+    let (ours, theirs) = UnixStream::pair().unwrap();
+    eprintln!("child: reader fd {}", theirs.as_raw_fd());
+    let theirs = loopy::net::UnixStream::from_std(theirs).unwrap();
+    (&ours).write_all(b"x").unwrap();
+    // A wait takes in the byte's event first, so none comes after the read.
+    loopy::sleep(Duration::from_millis(5)).await;
+    let mut buf = [0; 16];
+    assert_eq!(theirs.recv(&mut buf).await.unwrap(), 1);
+    let reader = loopy::spawn(async move {
+        let mut buf = [0; 16];
+        theirs.recv(&mut buf).await.unwrap()
+    });
+    loopy::sleep(Duration::from_millis(100)).await;
+    (&ours).write_all(b"y").unwrap();
+    assert_eq!(reader.await.unwrap(), 1);
 }
 
 /// Runs `child` with trace mode `mode` and `LOOPY_TRACE` set to `env` (or
@@ -137,6 +160,21 @@ fn the_trace_tells_each_event_in_order() {
             .any(|line| line.starts_with("poller wait: asked ")
                 && line.contains(", slept ")
                 && line.contains(" event")),
+        "{stderr}"
+    );
+}
+
+#[test]
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn a_short_read_no_event_confirms_is_rechecked_and_the_trace_says_so() {
+    let stderr = child_stderr("short read", None);
+    let fd = stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("child: reader fd "))
+        .expect("the child says its reader's descriptor");
+    let wanted = format!("rechecking fd {fd} after a short read");
+    assert!(
+        events(&stderr).iter().any(|line| line.starts_with(&wanted)),
         "{stderr}"
     );
 }

@@ -472,7 +472,7 @@ impl Core {
         let handle = &*self.handle;
         handle.budget.refill();
         let instruments = &handle.instruments;
-        let start = instruments.before_poll(&handle.tasks, TaskId::MAIN);
+        let start = instruments.before_poll(&handle.tasks, TaskId::MAIN, &handle.tasks.main);
         let out = poll_main();
         let polled = Polled::Main {
             ready: out.is_ready(),
@@ -499,7 +499,7 @@ impl Core {
         handle.budget.refill();
         let (tasks, instruments) = (&handle.tasks, &handle.instruments);
         let header = task.header();
-        let start = instruments.before_poll(tasks, header.id);
+        let start = instruments.before_poll(tasks, header.id, &header.stats);
         let ran = task.run();
         instruments.after_poll(
             tasks,
@@ -527,6 +527,7 @@ impl Core {
         let id = task.header().id;
         self.record(id, ran);
         handle.tasks.registry.borrow_mut().remove(task);
+        handle.tasks.finished(id);
         handle.instruments.finished(id);
     }
 

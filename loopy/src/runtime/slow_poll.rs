@@ -24,13 +24,25 @@
 //! it ran for a quarter more, and its length is known to within a quarter
 //! threshold (exactly, when the runtime times its polls anyway, as it does
 //! while tracing). An idle loop, asleep in the poller, is never reported.
+//!
+//! A stuck poll is named twice: by the watchdog, *while* it runs (the
+//! moment a user needs it), and by the loop once it ends, with its total.
+//! The watchdog may not touch the loop's tasks, so before each poll the
+//! loop also publishes the task's id and spawn location (two more plain
+//! stores); the task's name, which lives in the loop's registry, waits for
+//! the second line. A SIGQUIT that arrives while a poll is stuck (the
+//! signal that asks a loopy server for its task dump, which cannot run
+//! until the poll returns) makes the watchdog name the stuck task at once.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::panic::Location;
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::trace::{self, Short, TaskLabel};
 use crate::unwind;
 
 /// The default threshold.
@@ -48,6 +60,12 @@ pub(crate) struct SlowPollWatch {
 struct Watched {
     /// The number of the poll that started last.
     seq: AtomicU64,
+    /// The id of the task that poll runs (0 for `block_on`'s future).
+    task: AtomicU64,
+    /// Where that task was spawned.
+    location: AtomicPtr<Location<'static>>,
+    /// Which loop of `cores::run` this is, if it is one, for the line.
+    loop_index: Option<usize>,
     /// Whether the loop is asleep in the poller.
     asleep: AtomicBool,
     /// The `seq` of a poll the watchdog found slow; 0 if none.
@@ -67,13 +85,17 @@ pub(crate) struct SlowPoll {
 }
 
 impl SlowPollWatch {
-    /// Starts watching a loop, or `None` for a zero threshold (off).
-    pub(crate) fn new(threshold: Duration) -> Option<SlowPollWatch> {
+    /// Starts watching a loop (loop `loop_index` of `cores::run`, if it
+    /// is one), or `None` for a zero threshold (off).
+    pub(crate) fn new(threshold: Duration, loop_index: Option<usize>) -> Option<SlowPollWatch> {
         if threshold.is_zero() {
             return None;
         }
         let shared = Arc::new(Watched {
             seq: AtomicU64::new(0),
+            task: AtomicU64::new(0),
+            location: AtomicPtr::new(ptr::null_mut()),
+            loop_index,
             asleep: AtomicBool::new(false),
             flagged: AtomicU64::new(0),
             first_seen: AtomicU64::new(0),
@@ -86,12 +108,17 @@ impl SlowPollWatch {
         })
     }
 
-    /// A poll starts.
+    /// A poll of task `task`, spawned at `location`, starts.
     #[inline]
-    pub(crate) fn poll_started(&self) {
+    pub(crate) fn poll_started(&self, task: u64, location: &'static Location<'static>) {
         let seq = self.seq.get() + 1;
         self.seq.set(seq);
-        self.shared.seq.store(seq, Ordering::Relaxed);
+        self.shared.task.store(task, Ordering::Relaxed);
+        self.shared
+            .location
+            .store(ptr::from_ref(location).cast_mut(), Ordering::Relaxed);
+        // Release: the watchdog that sees this number sees the task too.
+        self.shared.seq.store(seq, Ordering::Release);
     }
 
     /// The poll that started last has ended; was it slow?
@@ -135,6 +162,9 @@ struct Sighting {
     /// The poll number it last saw, and when it first saw it.
     seq: u64,
     since: Instant,
+    /// Looks left in which a SIGQUIT still asks to name a stuck poll: two,
+    /// since the look that hears of it may be the first to see the poll.
+    asked: u8,
 }
 
 impl Watchdog {
@@ -166,6 +196,7 @@ impl Watchdog {
     /// Looks at every loop a few times per threshold, forever.
     fn run(&self) {
         let mut sightings: Vec<Sighting> = Vec::new();
+        let mut quits_seen = QUITS.load(Ordering::Relaxed);
         loop {
             // Take in new loops; sleep while there are none.
             {
@@ -180,32 +211,76 @@ impl Watchdog {
                     watched,
                     seq: 0,
                     since: Instant::now(),
+                    asked: 0,
                 }));
             }
             let now = Instant::now();
+            let quits = QUITS.load(Ordering::Relaxed);
+            let quit = std::mem::replace(&mut quits_seen, quits) != quits;
             let mut period = Duration::from_secs(1);
             sightings.retain_mut(|sighting| {
                 let Some(watched) = sighting.watched.upgrade() else {
                     return false;
                 };
                 period = period.min(watched.threshold / 4);
-                let seq = watched.seq.load(Ordering::Relaxed);
+                if quit {
+                    sighting.asked = 2;
+                }
+                let asked = sighting.asked > 0;
+                sighting.asked = sighting.asked.saturating_sub(1);
+                let seq = watched.seq.load(Ordering::Acquire);
                 if watched.asleep.load(Ordering::Relaxed) || seq != sighting.seq {
                     // Asleep, or in a poll not seen before.
                     sighting.seq = seq;
                     sighting.since = now;
-                } else if now - sighting.since >= watched.threshold
-                    && watched.flagged.load(Ordering::Relaxed) != seq
-                {
+                    return true;
+                }
+                let running = now - sighting.since;
+                if running >= watched.threshold && watched.flagged.load(Ordering::Relaxed) != seq {
                     let first_seen = sighting.since - self.epoch;
                     watched
                         .first_seen
                         .store(first_seen.as_nanos() as u64, Ordering::Relaxed);
                     watched.flagged.store(seq, Ordering::Release);
+                    name_stuck(&watched, running);
+                } else if asked {
+                    sighting.asked = 0;
+                    name_stuck(&watched, running);
                 }
                 true
             });
             thread::sleep(period.max(Duration::from_millis(1)));
         }
     }
+}
+
+/// SIGQUITs delivered so far: each asks the watchdog to name the polls
+/// that are stuck right now.
+static QUITS: AtomicU64 = AtomicU64::new(0);
+
+/// A SIGQUIT arrived. Async-signal-safe: one atomic add.
+pub(crate) fn quit_delivered() {
+    QUITS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Says on stderr which task `watched`'s loop has been stuck in for at
+/// least `running`, while it still runs.
+fn name_stuck(watched: &Watched, running: Duration) {
+    let id = watched.task.load(Ordering::Relaxed);
+    let location = watched.location.load(Ordering::Relaxed);
+    // SAFETY: the pointer was made from a `&'static Location` (or is null,
+    // before the first poll), and such a location is never freed.
+    let location = unsafe { location.as_ref() };
+    let task = TaskLabel { id, name: None };
+    let at = location.map_or_else(String::new, |at| format!(" (spawned at {at})"));
+    let on = watched
+        .loop_index
+        .map_or_else(String::new, |index| format!("loop {index}: "));
+    trace::warn(format_args!(
+        "{on}slow poll: {task}{at} has been running for at least {} without yielding, and no \
+         other task can run until it returns (threshold {}); move blocking work to \
+         loopy::spawn_blocking",
+        Short(running),
+        Short(watched.threshold),
+    ));
 }

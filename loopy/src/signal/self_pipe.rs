@@ -11,6 +11,7 @@ use signal_hook_registry::SigId;
 
 use super::unix::SignalKind;
 use crate::io::Async;
+use crate::runtime::slow_poll;
 use crate::task::context;
 
 /// One action among the process's actions for one signal, and the socket
@@ -62,6 +63,7 @@ impl Listener {
         }
         let (wakeup, notify) = UnixStream::pair()?;
         let wakeup = Async::new(wakeup)?;
+        let quit = kind == SignalKind::quit();
         // SAFETY: `register` requires the action to be async-signal-safe.
         // It makes a single `send` system call on a socket it owns, with
         // MSG_DONTWAIT so that a full socket never blocks the handler (and
@@ -71,8 +73,14 @@ impl Listener {
         // number at worst, is dropped). A byte that does not fit is not
         // needed: the ones in the socket already wake the loop.
         // signal-hook-registry saves and restores `errno` around actions.
+        // A SIGQUIT also bumps one atomic counter, which is as safe: it
+        // asks the slow-poll watchdog to name a stuck poll at once, since
+        // the loop's own answer to SIGQUIT cannot run until it returns.
         let action = unsafe {
             signal_hook_registry::register(kind.as_raw(), move || {
+                if quit {
+                    slow_poll::quit_delivered();
+                }
                 let _ = rustix::net::send(&notify, &[1], SendFlags::DONTWAIT | SendFlags::NOSIGNAL);
             })
         }

@@ -56,8 +56,9 @@ struct Context {
     /// Who is calling wakers now (`WakeCause::Code` unless the loop says
     /// otherwise), for the trace's "woken by" lines.
     cause: Cell<WakeCause>,
-    /// The index of this thread's loop among those of `cores::run`.
-    loop_index: Cell<usize>,
+    /// The index of this thread's loop among those of `cores::run`;
+    /// `None` on any other thread.
+    loop_index: Cell<Option<usize>>,
 }
 
 thread_local! {
@@ -66,7 +67,7 @@ thread_local! {
         Context {
             handle: RefCell::new(None),
             cause: Cell::new(WakeCause::Code),
-            loop_index: Cell::new(0),
+            loop_index: Cell::new(None),
         }
     };
 }
@@ -170,12 +171,12 @@ pub(crate) fn cause() -> WakeCause {
         .unwrap_or(WakeCause::Code)
 }
 
-/// Which loop of `cores::run` this thread is (0 on any other thread).
-pub(crate) fn loop_index() -> usize {
-    CONTEXT.try_with(|cx| cx.loop_index.get()).unwrap_or(0)
+/// Which loop of `cores::run` this thread is, if it is one.
+pub(crate) fn loop_index() -> Option<usize> {
+    CONTEXT.try_with(|cx| cx.loop_index.get()).ok().flatten()
 }
 
 /// Marks this thread as loop `index` of `cores::run`.
 pub(crate) fn set_loop_index(index: usize) {
-    let _ = CONTEXT.try_with(|cx| cx.loop_index.set(index));
+    let _ = CONTEXT.try_with(|cx| cx.loop_index.set(Some(index)));
 }

@@ -92,6 +92,8 @@ pub struct TaskInfo {
     pub(crate) name: Option<String>,
     pub(crate) location: &'static Location<'static>,
     pub(crate) state: TaskState,
+    /// What else a waiting task's waker is parked on, beyond the state's.
+    pub(crate) also: Vec<WaitingOn>,
     pub(crate) polls: u64,
     pub(crate) busy: Option<Duration>,
     pub(crate) age: Duration,
@@ -118,6 +120,68 @@ impl TaskInfo {
     /// Whether the task runs, is ready to, or waits, and on what.
     pub fn state(&self) -> &TaskState {
         &self.state
+    }
+
+    /// Everything a waiting task's waker is parked on that loopy knows of:
+    /// the state's socket or task first, then the others its last poll
+    /// parked on (a task racing an accept against two signals waits on
+    /// three descriptors). Empty unless the task waits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::Future;
+    /// use loopy::task::WaitingOn;
+    ///
+    /// loopy::block_on(async {
+    ///     let first = loopy::spawn(std::future::pending::<()>());
+    ///     let second = loopy::spawn(std::future::pending::<()>());
+    ///     let (a, b) = (first.id(), second.id());
+    ///     let racer = loopy::spawn(async move {
+    ///         // Awaits whichever handle finishes first.
+    ///         let mut handles = [first, second];
+    ///         std::future::poll_fn(|cx| {
+    ///             for handle in &mut handles {
+    ///                 if std::pin::Pin::new(handle).poll(cx).is_ready() {
+    ///                     return std::task::Poll::Ready(());
+    ///                 }
+    ///             }
+    ///             std::task::Poll::Pending
+    ///         })
+    ///         .await
+    ///     });
+    ///     loopy::yield_now().await;
+    ///     let list = loopy::task::list();
+    ///     let info = list.iter().find(|t| t.id() == racer.id()).unwrap();
+    ///     assert_eq!(info.waiting_on(), [WaitingOn::Task(a), WaitingOn::Task(b)]);
+    ///     racer.cancel();
+    /// });
+    /// ```
+    pub fn waiting_on(&self) -> Vec<WaitingOn> {
+        match &self.state {
+            TaskState::Waiting { on: Some(on), .. } => {
+                let mut all = vec![*on];
+                all.extend_from_slice(&self.also);
+                all
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The state, with everything the task waits on.
+    fn state_text(&self) -> String {
+        match &self.state {
+            TaskState::Waiting { on: Some(_), timer } if !self.also.is_empty() => {
+                let mut text = "waiting: ".to_owned();
+                let on: Vec<String> = self.waiting_on().iter().map(ToString::to_string).collect();
+                text.push_str(&on.join(", "));
+                if let Some(due) = timer {
+                    text.push_str(&format!(", timer due in {}", Short(*due)));
+                }
+                text
+            }
+            state => state.to_string(),
+        }
     }
 
     /// How many times the task has been polled.
@@ -148,7 +212,13 @@ impl fmt::Display for TaskInfo {
     /// One line: `task 3 "client": waiting: fd 7 readable; 4 polls, age
     /// 2.001s, spawned at src/main.rs:12:5`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}; {} polls", label(self), self.state, self.polls)?;
+        write!(
+            f,
+            "{}: {}; {} polls",
+            label(self),
+            self.state_text(),
+            self.polls
+        )?;
         if let Some(busy) = self.busy {
             write!(f, ", busy {}", Short(busy))?;
         }
@@ -212,12 +282,7 @@ impl TaskState {
     /// The state of a task that is neither running nor queued, from what
     /// its last poll noted; `now` turns the timer's deadline into a delay.
     pub(crate) fn waiting(waits: PollNote, now: Instant) -> TaskState {
-        let on = match waits.on() {
-            Parked::Nothing => None,
-            Parked::Readable(fd) => Some(WaitingOn::Readable(fd)),
-            Parked::Writable(fd) => Some(WaitingOn::Writable(fd)),
-            Parked::Task(id) => Some(WaitingOn::Task(TaskId(id))),
-        };
+        let on = WaitingOn::from_parked(waits.on());
         TaskState::Waiting {
             on,
             timer: waits.timer().map(|due| due.saturating_duration_since(now)),
@@ -248,6 +313,18 @@ impl fmt::Display for TaskState {
     }
 }
 
+impl WaitingOn {
+    /// What a poll's note says, as the list shows it.
+    pub(crate) fn from_parked(parked: Parked) -> Option<WaitingOn> {
+        match parked {
+            Parked::Nothing => None,
+            Parked::Readable(fd) => Some(WaitingOn::Readable(fd)),
+            Parked::Writable(fd) => Some(WaitingOn::Writable(fd)),
+            Parked::Task(id) => Some(WaitingOn::Task(TaskId(id))),
+        }
+    }
+}
+
 impl fmt::Display for WaitingOn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -261,7 +338,7 @@ impl fmt::Display for WaitingOn {
 /// Writes `tasks` as an aligned table, one task per line under a header.
 pub(crate) fn write_table(out: &mut dyn io::Write, tasks: &[TaskInfo]) -> io::Result<()> {
     let labels: Vec<String> = tasks.iter().map(|t| label(t).to_string()).collect();
-    let states: Vec<String> = tasks.iter().map(|t| t.state.to_string()).collect();
+    let states: Vec<String> = tasks.iter().map(TaskInfo::state_text).collect();
     let label_width = labels
         .iter()
         .map(|l| l.chars().count())

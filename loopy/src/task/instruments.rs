@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use super::info::{TaskState, TaskStats};
 use super::raw::{LocalTask, Ran};
 use super::tasks::Tasks;
-use super::TaskId;
+use super::{context, TaskId};
 use crate::runtime::slow_poll::{SlowPoll, SlowPollWatch};
 use crate::runtime::trace::{self, Short, TaskLabel, Trace, WakeCause};
 
@@ -77,7 +77,7 @@ impl Instruments {
             trace,
             watching,
             busy: RefCell::new(HashMap::new()),
-            slow_poll: SlowPollWatch::new(slow_poll),
+            slow_poll: SlowPollWatch::new(slow_poll, context::loop_index()),
         }
     }
 
@@ -92,12 +92,12 @@ impl Instruments {
         self.trace.as_ref()
     }
 
-    /// A poll of task `id` begins.
+    /// A poll of task `id`, whose record is `stats`, begins.
     #[inline]
-    pub(crate) fn before_poll(&self, tasks: &Tasks, id: TaskId) -> PollStart {
+    pub(crate) fn before_poll(&self, tasks: &Tasks, id: TaskId, stats: &TaskStats) -> PollStart {
         tasks.current.set(id);
         if let Some(watch) = &self.slow_poll {
-            watch.poll_started();
+            watch.poll_started(id.0, stats.location.get());
         }
         PollStart {
             at: self.watching.then(Instant::now),
@@ -115,7 +115,7 @@ impl Instruments {
         start: PollStart,
         polled: Polled<'_>,
     ) {
-        stats.polled(tasks.take_note());
+        stats.polled(tasks.take_note(id));
         tasks.current.set(TaskId::MAIN);
         let slow = self.slow_poll.as_ref().and_then(SlowPollWatch::poll_ended);
         if self.watching || slow.is_some() {

@@ -283,7 +283,9 @@ pub fn dump() {
     let _ = dump_to(&mut io::stderr().lock());
 }
 
-/// Writes [`list`] as an aligned table (see [`dump`]) to `out`.
+/// Writes [`list`] as an aligned table (see [`dump`]) to `out`. On a loop
+/// of [`cores::run`](crate::cores::run), a first line says which:
+/// `loop 2`.
 ///
 /// # Errors
 ///
@@ -307,7 +309,11 @@ pub fn dump() {
 /// ```
 #[track_caller]
 pub fn dump_to(out: &mut impl io::Write) -> io::Result<()> {
-    info::write_table(out, &list())
+    let tasks = list();
+    if let Some(index) = context::loop_index() {
+        writeln!(out, "loop {index}")?;
+    }
+    info::write_table(out, &tasks)
 }
 
 /// Lets the other ready tasks run before this one continues.

@@ -7,12 +7,13 @@
 //! run queue (`run_queue.rs`), where the loop will find it.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::Location;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::info::{TaskInfo, TaskState, TaskStats};
+use super::info::{TaskInfo, TaskState, TaskStats, WaitingOn};
 use super::instruments::Instruments;
 use super::poll_note::{Parked, PollNote};
 use super::raw::{NewTask, TaskRef};
@@ -35,6 +36,15 @@ pub(crate) struct Tasks {
     pub(crate) current: Cell<TaskId>,
     /// What the running poll parked its waker on, so far (`poll_note.rs`).
     note: Cell<PollNote>,
+    /// What else the running poll parked its waker on, beyond the first
+    /// socket or task (a race of several).
+    more: RefCell<Vec<Parked>>,
+    /// Tasks whose last poll parked their waker on several things: all
+    /// but the first, which is in the task's record.
+    also: RefCell<HashMap<TaskId, Box<[Parked]>>>,
+    /// Whether `more` or `also` holds anything, so a poll that parked on
+    /// one thing costs one load more.
+    has_more: Cell<bool>,
     /// The loop's coarse clock: the last time it read the real one, as
     /// `clock::nanos`. New tasks take their birth time from it, so spawning
     /// reads no clock.
@@ -52,6 +62,9 @@ impl Tasks {
             next_id: Cell::new(1),
             current: Cell::new(TaskId::MAIN),
             note: Cell::new(PollNote::NONE),
+            more: RefCell::default(),
+            also: RefCell::default(),
+            has_more: Cell::new(false),
             clock: Cell::new(now),
             main: TaskStats::new(Location::caller(), now),
         }
@@ -60,7 +73,23 @@ impl Tasks {
     /// The running poll parked its waker on a socket or a task.
     #[inline]
     pub(crate) fn parked(&self, on: Parked) {
-        self.note.set(self.note.get().with(on));
+        let note = self.note.get();
+        let first = note.on();
+        if first == Parked::Nothing || first == on {
+            self.note.set(note.with(on));
+        } else {
+            self.parked_also(on);
+        }
+    }
+
+    /// The running poll parked its waker on `on` besides another thing.
+    #[cold]
+    fn parked_also(&self, on: Parked) {
+        let mut more = self.more.borrow_mut();
+        if !more.contains(&on) {
+            more.push(on);
+        }
+        self.has_more.set(true);
     }
 
     /// The running poll parked its waker on a timer due at `deadline`.
@@ -69,11 +98,47 @@ impl Tasks {
         self.note.set(self.note.get().with_timer(deadline));
     }
 
-    /// The poll has ended: what did it park its waker on? Leaves the note
-    /// empty for the next poll.
+    /// The poll of task `id` has ended: what did it park its waker on
+    /// first? Leaves the note empty for the next poll.
     #[inline]
-    pub(crate) fn take_note(&self) -> PollNote {
+    pub(crate) fn take_note(&self, id: TaskId) -> PollNote {
+        if self.has_more.get() {
+            self.file_more(id);
+        }
         self.note.replace(PollNote::NONE)
+    }
+
+    /// Keeps what else task `id`'s poll parked on, or forgets what an
+    /// earlier poll did.
+    #[cold]
+    fn file_more(&self, id: TaskId) {
+        let more = std::mem::take(&mut *self.more.borrow_mut());
+        let mut also = self.also.borrow_mut();
+        if more.is_empty() {
+            also.remove(&id);
+        } else {
+            also.insert(id, more.into_boxed_slice());
+        }
+        self.has_more.set(!also.is_empty());
+    }
+
+    /// Forgets what was kept about a task that finished.
+    #[inline]
+    pub(crate) fn finished(&self, id: TaskId) {
+        if self.has_more.get() {
+            self.file_more(id);
+        }
+    }
+
+    /// What else task `id`'s last poll parked its waker on.
+    fn also(&self, id: TaskId) -> Vec<WaitingOn> {
+        let also = self.also.borrow();
+        let Some(more) = also.get(&id) else {
+            return Vec::new();
+        };
+        more.iter()
+            .filter_map(|&parked| WaitingOn::from_parked(parked))
+            .collect()
     }
 
     /// Spawns a task of the given kind, made at `location`; `instruments`
@@ -126,6 +191,10 @@ impl Tasks {
             id,
             name: name.map(String::from),
             location: stats.location.get(),
+            also: match state {
+                TaskState::Waiting { .. } => self.also(id),
+                _ => Vec::new(),
+            },
             state,
             polls: stats.polls.get(),
             busy: instruments.busy(id),
