@@ -149,7 +149,8 @@ async fn the_dump_is_a_table_with_a_line_per_task() {
     assert!(lines[0].starts_with("task "), "{table}");
     assert!(lines[0].ends_with("spawned at"), "{table}");
     assert!(lines[1].starts_with("block_on's future "), "{table}");
-    assert!(lines[2].starts_with("task "), "{table}");
+    // Spawned by block_on's future, so indented under it.
+    assert!(lines[2].starts_with("  task "), "{table}");
     assert!(lines[2].contains("\"napper\""), "{table}");
     assert!(lines[2].contains("waiting: timer due in"), "{table}");
     assert!(
@@ -219,4 +220,38 @@ fn a_dump_on_a_loop_of_cores_run_names_its_loop() {
     let mut plain = Vec::new();
     loopy::block_on(async { loopy::task::dump_to(&mut plain).unwrap() });
     assert!(String::from_utf8(plain).unwrap().starts_with("task "));
+}
+
+#[loopy::task(name = "child")]
+async fn child() {
+    loopy::sleep(Duration::from_secs(60)).await;
+}
+
+#[loopy::task(name = "parent")]
+async fn parent() {
+    let _child = child();
+    loopy::sleep(Duration::from_secs(60)).await;
+}
+
+#[loopy::test]
+async fn every_task_knows_its_parent_and_the_dump_is_a_tree() {
+    let _first = parent();
+    let _second = napper();
+    loopy::yield_now().await;
+    loopy::yield_now().await;
+    let list = loopy::task::list();
+    let by_name = |name| list.iter().find(|t| t.name() == Some(name)).unwrap();
+    assert_eq!(list[0].parent(), None);
+    assert_eq!(by_name("parent").parent(), Some(list[0].id()));
+    assert_eq!(by_name("child").parent(), Some(by_name("parent").id()));
+
+    let mut out = Vec::new();
+    loopy::task::dump_to(&mut out).unwrap();
+    let table = String::from_utf8(out).unwrap();
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    assert!(rows[0].starts_with("block_on's future "), "{table}");
+    assert!(rows[1].starts_with("  task 1 \"parent\" "), "{table}");
+    assert!(rows[2].starts_with("    task 3 \"child\" "), "{table}");
+    assert!(rows[3].starts_with("  task 2 \"napper\" "), "{table}");
+    assert_eq!(rows.len(), 4, "{table}");
 }

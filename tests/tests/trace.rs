@@ -157,6 +157,13 @@ fn the_trace_tells_each_event_in_order() {
     assert!(
         events
             .iter()
+            .any(|line| line.starts_with("task 1 \"sleeper\" spawned at ")
+                && line.ends_with(" by block_on's future")),
+        "the spawn line names the parent:\n{stderr}"
+    );
+    assert!(
+        events
+            .iter()
             .any(|line| line.starts_with("poller wait: asked ")
                 && line.contains(", slept ")
                 && line.contains(" event")),

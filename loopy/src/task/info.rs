@@ -9,6 +9,7 @@
 //! clock is read for it until somebody asks for the list.
 
 use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io;
 use std::os::fd::RawFd;
@@ -89,6 +90,7 @@ impl TaskStats {
 #[derive(Clone, Debug)]
 pub struct TaskInfo {
     pub(crate) id: TaskId,
+    pub(crate) parent: Option<TaskId>,
     pub(crate) name: Option<String>,
     pub(crate) location: &'static Location<'static>,
     pub(crate) state: TaskState,
@@ -103,6 +105,28 @@ impl TaskInfo {
     /// The task's id; `0` for `block_on`'s own future.
     pub fn id(&self) -> TaskId {
         self.id
+    }
+
+    /// The task that spawned this one (`block_on`'s future is task `0`);
+    /// `None` for `block_on`'s future itself.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let parent = loopy::spawn(async {
+    ///         let child = loopy::spawn(std::future::pending::<()>());
+    ///         loopy::yield_now().await;
+    ///         let list = loopy::task::list();
+    ///         let info = list.iter().find(|t| t.id() == child.id()).unwrap();
+    ///         assert_eq!(info.parent(), Some(loopy::task::id()));
+    ///         child.cancel();
+    ///     });
+    ///     parent.await.unwrap();
+    /// });
+    /// ```
+    pub fn parent(&self) -> Option<TaskId> {
+        self.parent
     }
 
     /// The task's name, if it was given one.
@@ -336,9 +360,17 @@ impl fmt::Display for WaitingOn {
 }
 
 /// Writes `tasks` as an aligned table, one task per line under a header.
+/// Each task is followed by the tasks it spawned, indented under it; a task
+/// whose parent has finished starts a tree of its own.
 pub(crate) fn write_table(out: &mut dyn io::Write, tasks: &[TaskInfo]) -> io::Result<()> {
-    let labels: Vec<String> = tasks.iter().map(|t| label(t).to_string()).collect();
-    let states: Vec<String> = tasks.iter().map(TaskInfo::state_text).collect();
+    let order = tree_order(tasks);
+    let tasks: Vec<&TaskInfo> = order.iter().map(|&(index, _)| &tasks[index]).collect();
+    let labels: Vec<String> = order
+        .iter()
+        .zip(&tasks)
+        .map(|(&(_, depth), t)| format!("{}{}", "  ".repeat(depth), label(t)))
+        .collect();
+    let states: Vec<String> = tasks.iter().map(|t| t.state_text()).collect();
     let label_width = labels
         .iter()
         .map(|l| l.chars().count())
@@ -356,7 +388,7 @@ pub(crate) fn write_table(out: &mut dyn io::Write, tasks: &[TaskInfo]) -> io::Re
         "{:<label_width$}  {:<state_width$}  {:>8}  {:>9}  {:>9}  spawned at",
         "task", "state", "polls", "busy", "age"
     )?;
-    for ((task, label), state) in tasks.iter().zip(&labels).zip(&states) {
+    for ((task, label), state) in tasks.into_iter().zip(&labels).zip(&states) {
         let busy = task
             .busy
             .map_or_else(|| "-".to_owned(), |b| Short(b).to_string());
@@ -369,4 +401,32 @@ pub(crate) fn write_table(out: &mut dyn io::Write, tasks: &[TaskInfo]) -> io::Re
         )?;
     }
     Ok(())
+}
+
+/// The indexes of `tasks` in tree order, each with its depth: every task
+/// followed by its children (by id), depth first.
+fn tree_order(tasks: &[TaskInfo]) -> Vec<(usize, usize)> {
+    let listed: HashSet<TaskId> = tasks.iter().map(|t| t.id).collect();
+    let mut children: HashMap<TaskId, Vec<usize>> = HashMap::new();
+    let mut roots = Vec::new();
+    for (index, task) in tasks.iter().enumerate() {
+        match task.parent {
+            Some(parent) if listed.contains(&parent) && parent != task.id => {
+                children.entry(parent).or_default().push(index);
+            }
+            _ => roots.push(index),
+        }
+    }
+    let by_id = |indexes: &mut Vec<usize>| indexes.sort_by_key(|&index| tasks[index].id);
+    by_id(&mut roots);
+    children.values_mut().for_each(by_id);
+    let mut order = Vec::with_capacity(tasks.len());
+    let mut stack: Vec<(usize, usize)> = roots.into_iter().rev().map(|index| (index, 0)).collect();
+    while let Some((index, depth)) = stack.pop() {
+        order.push((index, depth));
+        if let Some(kids) = children.get(&tasks[index].id) {
+            stack.extend(kids.iter().rev().map(|&kid| (kid, depth + 1)));
+        }
+    }
+    order
 }

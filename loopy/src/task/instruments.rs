@@ -205,9 +205,22 @@ impl Instruments {
         self.busy.borrow().contains_key(&id)
     }
 
-    /// A task was spawned (the trace is on).
-    pub(crate) fn spawned(&self, id: TaskId, name: Option<&str>, at: &Location<'_>) {
-        self.line(format_args!("{} spawned at {at}", label(id, name)));
+    /// A task was spawned by task `parent` (the trace is on).
+    pub(crate) fn spawned(
+        &self,
+        id: TaskId,
+        name: Option<&str>,
+        at: &Location<'_>,
+        parent: TaskId,
+    ) {
+        self.line(format_args!(
+            "{} spawned at {at} by {}",
+            label(id, name),
+            TaskLabel {
+                id: parent.0,
+                name: None
+            }
+        ));
     }
 
     /// Task `id` was woken (or cancelled) by `cause` (the trace is on).

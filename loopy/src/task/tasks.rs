@@ -165,10 +165,11 @@ impl Tasks {
             queued,
             handle,
         } = TaskRef::allocate(future, id, remote, stats, span);
+        let parent = self.current.get();
         if instruments.tracing() {
-            instruments.spawned(id, name.as_deref(), location);
+            instruments.spawned(id, name.as_deref(), location, parent);
         }
-        self.registry.borrow_mut().insert(registry, name);
+        self.registry.borrow_mut().insert(registry, name, parent);
         self.run_queue.push(queued);
         // SAFETY: `handle` refers to the task just allocated from `future`,
         // whose output type is `F::Output`.
@@ -187,8 +188,13 @@ impl Tasks {
         let now = Instant::now();
         let current = self.current.get();
         let registry = self.registry.borrow();
-        let info = |id: TaskId, name: Option<&str>, stats: &TaskStats, state: TaskState| TaskInfo {
+        let info = |id: TaskId,
+                    parent: Option<TaskId>,
+                    name: Option<&str>,
+                    stats: &TaskStats,
+                    state: TaskState| TaskInfo {
             id,
+            parent,
             name: name.map(String::from),
             location: stats.location.get(),
             also: match state {
@@ -208,7 +214,7 @@ impl Tasks {
         } else {
             TaskState::waiting(self.main.waits.get(), clock)
         };
-        let mut list = vec![info(TaskId::MAIN, None, &self.main, main_state)];
+        let mut list = vec![info(TaskId::MAIN, None, None, &self.main, main_state)];
         for task in registry.iter() {
             let header = task.header();
             let state = if header.id == current {
@@ -220,6 +226,7 @@ impl Tasks {
             };
             list.push(info(
                 header.id,
+                Some(registry.parent(task)),
                 registry.name(header.id),
                 &header.stats,
                 state,
