@@ -89,7 +89,8 @@ pub(crate) fn with<R>(f: impl FnOnce(Option<&Handle>) -> R) -> R {
     }
 }
 
-/// The running loop's handle.
+/// The running loop's handle, for keeping (a `Sleep` keeps its timer
+/// heap's).
 ///
 /// # Panics
 ///
@@ -97,17 +98,35 @@ pub(crate) fn with<R>(f: impl FnOnce(Option<&Handle>) -> R) -> R {
 /// and the fix, at the caller's location.
 #[track_caller]
 pub(crate) fn expect(what: &str) -> Rc<Handle> {
-    match CONTEXT
-        .try_with(|cx| cx.handle.borrow().clone())
-        .ok()
-        .flatten()
-    {
-        Some(handle) => handle,
-        None => panic!(
-            "{what} called outside a loopy runtime; call it from inside \
-             #[loopy::main], loopy::block_on or Runtime::block_on"
-        ),
+    match CONTEXT.try_with(|cx| cx.handle.borrow().clone()) {
+        Ok(Some(handle)) => handle,
+        _ => outside(what),
     }
+}
+
+/// Calls `f` with the running loop's handle, borrowed: cheaper than
+/// [`expect`] when nothing keeps it.
+///
+/// # Panics
+///
+/// As [`expect`].
+#[track_caller]
+#[inline]
+pub(crate) fn with_expected<R>(what: &str, f: impl FnOnce(&Handle) -> R) -> R {
+    match with(|handle| handle.map(f)) {
+        Some(out) => out,
+        None => outside(what),
+    }
+}
+
+/// The panic of a function that needs a runtime and found none.
+#[track_caller]
+#[cold]
+fn outside(what: &str) -> ! {
+    panic!(
+        "{what} called outside a loopy runtime; call it from inside \
+         #[loopy::main], loopy::block_on or Runtime::block_on"
+    )
 }
 
 /// Whether a loop runs on this thread.

@@ -105,11 +105,12 @@ where
     F::Output: 'static,
 {
     let location = Location::caller();
-    let handle = context::expect("loopy::spawn");
-    let instruments = &handle.instruments;
-    handle
-        .tasks
-        .spawn(future, None, location, Kind::Task, instruments)
+    context::with_expected("loopy::spawn", |handle| {
+        let instruments = &handle.instruments;
+        handle
+            .tasks
+            .spawn(future, None, location, Kind::Task, instruments)
+    })
 }
 
 /// Cancels the task behind `handle`; the same as [`JoinHandle::cancel`].
@@ -169,11 +170,12 @@ impl Builder {
         F::Output: 'static,
     {
         let location = Location::caller();
-        let handle = context::expect("loopy::task::Builder::spawn");
-        let instruments = &handle.instruments;
-        handle
-            .tasks
-            .spawn(future, self.name, location, Kind::Task, instruments)
+        context::with_expected("loopy::task::Builder::spawn", |handle| {
+            let instruments = &handle.instruments;
+            handle
+                .tasks
+                .spawn(future, self.name, location, Kind::Task, instruments)
+        })
     }
 }
 
@@ -194,7 +196,7 @@ impl Builder {
 /// ```
 #[track_caller]
 pub fn id() -> TaskId {
-    context::expect("loopy::task::id").tasks.current.get()
+    context::with_expected("loopy::task::id", |handle| handle.tasks.current.get())
 }
 
 /// The name of the task that is running now, if it was given one with
