@@ -18,8 +18,10 @@ pub(crate) mod info;
 pub(crate) mod instrument;
 mod join;
 pub(crate) mod raw;
+mod ready_list;
 pub(crate) mod registry;
 pub(crate) mod run_queue;
+mod scope;
 mod state;
 #[cfg(all(test, loom))]
 mod state_loom;
@@ -38,6 +40,7 @@ use std::task::{Context, Poll};
 pub use info::{TaskInfo, TaskState, WaitingOn};
 use instrument::Kind;
 pub use join::{JoinError, JoinHandle};
+pub use scope::{scope, try_scope, Scope, ScopedJoinHandle, TryScope};
 use tasks::Tasks;
 
 /// A task's id: unique among the tasks of one runtime, never reused.
