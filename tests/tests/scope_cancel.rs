@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::future::{self, Future};
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -131,6 +132,9 @@ fn a_panicking_destructor_during_cancellation_is_contained_and_the_first_panic_w
     });
 }
 
+/// The address of the forgotten scope future, for the leak check.
+static FORGOTTEN: AtomicUsize = AtomicUsize::new(0);
+
 #[test]
 fn a_forgotten_scope_stops_its_children_and_leaves_the_borrow_alone() {
     loopy::block_on(async {
@@ -153,6 +157,10 @@ fn a_forgotten_scope_stops_its_children_and_leaves_the_borrow_alone() {
             for _ in 0..3 {
                 assert!(scope.as_mut().poll(&mut cx).is_pending());
             }
+            // Keep the address where valgrind's leak check will find it:
+            // the forgotten scope is leaked on purpose, and "still
+            // reachable" rather than lost.
+            FORGOTTEN.store(&*scope as *const _ as *const () as usize, Ordering::Relaxed);
             std::mem::forget(scope);
             // `data` is freed here; the child still holds `&data`.
         }
