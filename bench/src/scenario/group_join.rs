@@ -40,11 +40,7 @@ pub fn spawn_handles<R: Runtime>(children: usize, rounds: usize) -> Vec<f64> {
         let handles: Vec<_> = (0..children as u64)
             .map(|i| rt.spawn(async move { i }))
             .collect();
-        let mut sum = 0;
-        for handle in handles {
-            sum += handle.await;
-        }
-        sum
+        join_in_order(handles).await
     })
 }
 
@@ -55,11 +51,7 @@ pub fn loopy_scope(children: usize, rounds: usize) -> Vec<f64> {
             let handles: Vec<_> = (0..children as u64)
                 .map(|i| s.spawn(async move { i }))
                 .collect();
-            let mut sum = 0;
-            for handle in handles {
-                sum += handle.await;
-            }
-            sum
+            join_in_order(handles).await
         })
     })
 }
@@ -84,6 +76,15 @@ pub fn tokio_join_set_local(children: usize, rounds: usize) -> Vec<f64> {
         }
         drain(set).await
     })
+}
+
+/// Awaits every handle in spawn order, summing the outputs.
+async fn join_in_order(handles: Vec<impl Future<Output = u64>>) -> u64 {
+    let mut sum = 0;
+    for handle in handles {
+        sum += handle.await;
+    }
+    sum
 }
 
 /// Joins every task of `set`, summing the outputs.
