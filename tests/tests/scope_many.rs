@@ -1,5 +1,6 @@
-//! 100,000 children in one scope: each is polled when it is woken (not
-//! once per wake of any child), and the memory comes back at the end.
+//! 100,000 children in one scope: all are spawned, run and joined, and the
+//! memory comes back at the end. (That a wake polls only the woken child is
+//! `scope_wake.rs`.)
 
 use std::cell::Cell;
 
@@ -33,7 +34,7 @@ fn a_hundred_thousand_children_are_joined_and_their_memory_returned() {
         })
         .await;
         assert_eq!(total, (CHILDREN as u64 - 1) * CHILDREN as u64 / 2);
-        // Two polls per child: a wake of one child polls that child alone.
+        // Two polls per child: one to yield, one to return.
         assert_eq!(polls.get(), 2 * CHILDREN);
         let after = loopy_tests::heap::live();
         assert!(
