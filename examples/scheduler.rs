@@ -15,6 +15,9 @@
 //! which `spawn` gives to the spawner alone and which cannot be copied. So
 //! these are *capabilities*, and a task cannot kill the one that created it.
 //!
+//! Last, [`loopy::task::scope`] runs children that borrow a table from
+//! `main`'s stack: the scope polls them itself and ends after the last one.
+//!
 //! Try it:
 //!
 //! ```text
@@ -85,6 +88,27 @@ async fn main() {
     drop(detached);
     // One turn of the loop, in which the detached task runs.
     loopy::yield_now().await;
+
+    // A scope's children are polled by the scope itself, not queued as
+    // tasks, so they may borrow from this stack frame.
+    let table = [("apples", 3), ("pears", 5), ("plums", 7)];
+    let rows = &table;
+    let total: u32 = loopy::task::scope(|s| async move {
+        let counts: Vec<_> = rows
+            .iter()
+            .map(|(_, count)| s.spawn(async move { *count }))
+            .collect();
+        let mut total = 0;
+        for count in counts {
+            total += count.await;
+        }
+        total
+    })
+    .await;
+    say(format_args!(
+        "a scope's {} children read my local table and counted {total}; the scope ended after the last of them",
+        table.len()
+    ));
     say("done");
 }
 

@@ -22,6 +22,11 @@ impl Echo {
 pub struct Sizes {
     /// spawn_join: tasks spawned and joined.
     pub spawn_join: usize,
+    /// group_join_10k and spawn_join_10k: children per round.
+    pub group_children: usize,
+    /// group_join_10k and spawn_join_10k: rounds, each spawning and joining
+    /// `group_children` children.
+    pub group_rounds: usize,
     /// yield_pingpong: yields by each of the two tasks.
     pub yields: usize,
     /// wake_chain: tasks in the ring.
@@ -45,6 +50,8 @@ impl Sizes {
     /// The sizes of the issue, used for the README's table.
     pub const FULL: Sizes = Sizes {
         spawn_join: 200_000,
+        group_children: 10_000,
+        group_rounds: 20,
         yields: 500_000,
         ring: 1_000,
         wakes: 1_000_000,
@@ -61,6 +68,8 @@ impl Sizes {
     /// Tiny sizes that still go through every code path.
     pub const SMOKE: Sizes = Sizes {
         spawn_join: 1_000,
+        group_children: 100,
+        group_rounds: 2,
         yields: 1_000,
         ring: 10,
         wakes: 1_000,

@@ -32,6 +32,7 @@ fn scheduler_explains_each_step_in_order() {
 
     scheduler.expect("[task 0 main] dropping the handle of task 5 detaches it");
     scheduler.expect("[task 5 detached] I run to the end on my own");
+    scheduler.expect("[task 0 main] a scope's 3 children read my local table and counted 15");
     scheduler.expect("[task 0 main] done");
     assert!(scheduler.exit_status().success());
 

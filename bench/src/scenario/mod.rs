@@ -4,6 +4,7 @@
 //! panics if it is wrong, so a fast wrong answer never reaches the table.
 
 mod echo;
+mod group_join;
 mod memory;
 mod spawn_join;
 mod tcp_echo_external;
@@ -52,6 +53,11 @@ const fn cost(name: &'static str) -> Metric {
 pub enum Scenario {
     /// Spawn tasks that return a number; join them all.
     SpawnJoin,
+    /// Spawn 10,000 children the structured way (a scope, a `JoinSet`);
+    /// join them all; again and again.
+    GroupJoin,
+    /// The same with plain spawn and one handle per child.
+    SpawnJoinSmall,
     /// Two tasks yield in turn.
     YieldPingpong,
     /// A token goes round a ring of tasks, one wake per hop.
@@ -72,8 +78,10 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 9] = [
+    pub const ALL: [Scenario; 11] = [
         Scenario::SpawnJoin,
+        Scenario::GroupJoin,
+        Scenario::SpawnJoinSmall,
         Scenario::YieldPingpong,
         Scenario::WakeChain,
         Scenario::Timers,
@@ -88,6 +96,8 @@ impl Scenario {
     pub fn name(self) -> &'static str {
         match self {
             Scenario::SpawnJoin => "spawn_join",
+            Scenario::GroupJoin => "group_join_10k",
+            Scenario::SpawnJoinSmall => "spawn_join_10k",
             Scenario::YieldPingpong => "yield_pingpong",
             Scenario::WakeChain => "wake_chain",
             Scenario::Timers => "timers",
@@ -102,6 +112,7 @@ impl Scenario {
     /// What [`Scenario::run`] returns, in order.
     pub fn metrics(self) -> &'static [Metric] {
         const SPAWN_JOIN: &[Metric] = &[per_second("M tasks/s")];
+        const CHILDREN: &[Metric] = &[per_second("M children/s")];
         const YIELD: &[Metric] = &[per_second("M switches/s")];
         const WAKE: &[Metric] = &[per_second("M wakes/s")];
         const TIMERS: &[Metric] = &[
@@ -120,6 +131,7 @@ impl Scenario {
         const MEMORY_CONN: &[Metric] = &[cost("bytes/idle conn")];
         match self {
             Scenario::SpawnJoin => SPAWN_JOIN,
+            Scenario::GroupJoin | Scenario::SpawnJoinSmall => CHILDREN,
             Scenario::YieldPingpong => YIELD,
             Scenario::WakeChain => WAKE,
             Scenario::Timers | Scenario::TimersSmall => TIMERS,
@@ -133,6 +145,9 @@ impl Scenario {
     /// Runs the scenario once on `contender`; `None` if it has no such
     /// scenario (the raw loops have no tasks, so they only do I/O).
     pub fn run(self, contender: Contender, sizes: &Sizes) -> Option<Vec<f64>> {
+        if self == Scenario::GroupJoin {
+            return self.run_group(contender, sizes);
+        }
         match contender {
             Contender::Loopy => Some(self.run_on::<Loopy>(sizes)),
             Contender::Tokio => Some(self.run_on::<Tokio<Spawn>>(sizes)),
@@ -147,6 +162,10 @@ impl Scenario {
     fn run_on<R: Runtime>(self, sizes: &Sizes) -> Vec<f64> {
         match self {
             Scenario::SpawnJoin => spawn_join::run::<R>(sizes.spawn_join),
+            Scenario::GroupJoin => unreachable!("group_join_10k has a runner per contender"),
+            Scenario::SpawnJoinSmall => {
+                group_join::spawn_handles::<R>(sizes.group_children, sizes.group_rounds)
+            }
             Scenario::YieldPingpong => yield_pingpong::run::<R>(sizes.yields),
             Scenario::WakeChain => wake_chain::run::<R>(sizes.ring, sizes.wakes),
             Scenario::Timers => timers::run::<R>(sizes.timers),
@@ -155,6 +174,18 @@ impl Scenario {
             Scenario::TcpEchoExternal => tcp_echo_external::run::<R>(sizes.echo),
             Scenario::MemoryTask => memory::idle_tasks::<R>(sizes.idle_tasks),
             Scenario::MemoryConn => memory::idle_conns::<R>(sizes.idle_conns),
+        }
+    }
+
+    /// group_join_10k, whose structured join each runtime spells its own
+    /// way; smol has no group type, and the raw loops no tasks.
+    fn run_group(self, contender: Contender, sizes: &Sizes) -> Option<Vec<f64>> {
+        let (children, rounds) = (sizes.group_children, sizes.group_rounds);
+        match contender {
+            Contender::Loopy => Some(group_join::loopy_scope(children, rounds)),
+            Contender::Tokio => Some(group_join::tokio_join_set(children, rounds)),
+            Contender::TokioLocal => Some(group_join::tokio_join_set_local(children, rounds)),
+            Contender::Smol | Contender::Raw | Contender::RawEpoll => None,
         }
     }
 

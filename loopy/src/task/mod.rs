@@ -15,6 +15,38 @@
 //! `info.rs` says what the loop knows about it, `instruments.rs` watches
 //! each poll, and `span.rs` shows it to tokio-console (the `tracing`
 //! feature).
+//!
+//! # Scopes and groups
+//!
+//! [`scope`] and [`try_scope`] run a body that spawns children which may
+//! borrow from the caller's stack; the scope returns only once the body and
+//! every child have ended (`scope.rs`, with its ready list in
+//! `ready_list.rs`). Point by point, beside the structured-concurrency
+//! tools of other loops:
+//!
+//! | | [`scope`] / [`try_scope`] | asyncio `TaskGroup` | trio nursery | tokio `JoinSet` |
+//! |---|---|---|---|---|
+//! | children may borrow from the caller | yes | (no lifetimes) | (no lifetimes) | no: `'static` only |
+//! | the parent waits for all children | yes, at `.await` | yes, at `async with` exit | yes, at block exit | only if you drain it |
+//! | a child fails | a panic, or in `try_scope` an `Err`, cancels every other child and the body at once | an exception cancels the others and the body | an exception cancels the others and the body | nothing happens to the others; `join_next` returns the error |
+//! | what the parent sees | the first panic re-raised with its payload; `try_scope`: the first `Err` | an `ExceptionGroup` of every error | an `ExceptionGroup` (or `MultiError`) of every error | one `JoinError` per task, as you ask |
+//! | errors after the first | none can occur: the others are dropped before they are polled again; a panic in a destructor while cancelling is printed by the panic hook and ignored | collected in the group | collected in the group | each returned by `join_next` |
+//! | cancelling from outside | drop the scope future: every child is dropped before the drop returns | cancel the enclosing task | cancel the enclosing scope | `abort_all`, or drop the set |
+//! | cancellation order | children in slot (spawn) order, then the body | in no set order | in no set order | in no set order |
+//!
+//! ## Why borrowing is sound here
+//!
+//! A scope's children are not tasks: the scope future owns them and polls
+//! them itself, on the one thread the loop runs on. A child therefore runs
+//! only inside a poll of the scope future, whose type carries the
+//! lifetime of what the children borrow, so it cannot run after the borrow
+//! ends. Dropping the scope future drops the children first; forgetting it
+//! (`mem::forget`) means nothing will ever poll or drop them, so they stop
+//! where they are, holding borrows that nobody reads again. In a runtime
+//! where children are tasks on a shared run queue, and especially one
+//! whose worker threads steal tasks, a child keeps running after the
+//! parent's future is forgotten, and its borrows dangle: that is why
+//! scoped spawning there needs `unsafe` or `'static` futures.
 
 pub(crate) mod context;
 pub(crate) mod info;
@@ -22,8 +54,10 @@ pub(crate) mod instruments;
 mod join;
 pub(crate) mod poll_note;
 pub(crate) mod raw;
+mod ready_list;
 pub(crate) mod registry;
 pub(crate) mod run_queue;
+mod scope;
 pub(crate) mod span;
 mod state;
 #[cfg(all(test, loom))]
@@ -42,6 +76,7 @@ use std::task::{Context, Poll};
 
 pub use info::{TaskInfo, TaskState, WaitingOn};
 pub use join::{JoinError, JoinHandle};
+pub use scope::{scope, try_scope, Scope, ScopedJoinHandle, TryScope};
 use span::Kind;
 
 /// A task's id: unique among the tasks of one runtime, never reused.
