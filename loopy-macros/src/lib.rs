@@ -244,7 +244,7 @@ impl Macro {
     fn options(self) -> &'static [&'static str] {
         match self {
             Macro::Main => &["trace", "slow_poll_ms", "crate"],
-            Macro::Test => &["crate"],
+            Macro::Test => &["start_paused", "seed", "seeds", "crate"],
             Macro::Task => &["name", "crate"],
         }
     }

@@ -81,6 +81,7 @@ mod loop_local;
 pub mod net;
 mod reactor;
 pub mod runtime;
+mod seed;
 pub mod signal;
 mod slow_poll;
 pub mod task;

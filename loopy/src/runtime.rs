@@ -128,6 +128,12 @@ pub struct Builder {
     trace: TraceLevel,
     slow_poll: Duration,
     time_polls: bool,
+    /// Whether the clock starts paused, moving only when nothing else can
+    /// happen or when the program advances it.
+    start_paused: bool,
+    /// The seed of the run's order of ready tasks, I/O events and equal
+    /// timers; `None` keeps first-in first-out.
+    seed: Option<u64>,
 }
 
 /// The runtime itself, shared with the thread-local slots while the loop
@@ -194,6 +200,8 @@ impl Default for Builder {
             trace: TraceLevel::Off,
             slow_poll: slow_poll::DEFAULT_THRESHOLD,
             time_polls: false,
+            start_paused: false,
+            seed: None,
         }
     }
 }
@@ -267,6 +275,42 @@ impl Builder {
     /// lookup in the map of busy times per poll.
     pub fn time_polls(mut self, on: bool) -> Builder {
         self.time_polls = on;
+        self
+    }
+
+    /// Whether the runtime's clock starts paused (default off): time then
+    /// stands still while tasks run, and jumps to the next timer's deadline
+    /// when nothing else can happen, so a test of timeouts runs at once and
+    /// the same way every time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = loopy::Runtime::builder().start_paused(true).build()?;
+    /// rt.block_on(async {});
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn start_paused(mut self, paused: bool) -> Builder {
+        self.start_paused = paused;
+        self
+    }
+
+    /// Runs the tasks that are ready in a turn, the I/O events that arrive
+    /// together and the timers that fall due together in an order drawn
+    /// from `seed`, instead of first-in first-out (the default). The
+    /// environment variable `LOOPY_SEED`, when set, takes precedence in
+    /// `#[loopy::test]`. With a paused clock and only in-memory I/O, one
+    /// seed gives one run, event for event.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = loopy::Runtime::builder().seed(42).build()?;
+    /// rt.block_on(async {});
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn seed(mut self, seed: u64) -> Builder {
+        self.seed = Some(seed);
         self
     }
 
