@@ -15,11 +15,16 @@ use loopy::io::{duplex, DuplexStream};
 use loopy::{spawn, timeout, yield_now};
 
 /// Receives until end-of-stream, and returns everything received.
+///
+/// # Panics
+///
+/// If nothing comes for seconds: a lost wakeup or a missing end-of-stream.
 async fn recv_to_end(stream: &DuplexStream) -> Vec<u8> {
     let mut received = Vec::new();
     let mut chunk = [0u8; 7];
     loop {
-        match stream.recv(&mut chunk).await.unwrap() {
+        let next = timeout(Duration::from_secs(5), stream.recv(&mut chunk)).await;
+        match next.expect("bytes or end-of-stream must come").unwrap() {
             0 => return received,
             n => received.extend_from_slice(&chunk[..n]),
         }
@@ -49,12 +54,18 @@ async fn bytes_arrive_in_the_order_they_were_sent() {
 #[loopy::test]
 async fn a_full_buffer_makes_send_wait_until_the_reader_makes_room() {
     let (a, b) = duplex(4);
-    assert_eq!(a.send(b"abcdef").await.unwrap(), 4, "only 4 bytes fit");
+    let sent = timeout(Duration::from_secs(5), a.send(b"abcdef")).await;
+    assert_eq!(
+        sent.expect("an empty buffer takes bytes at once").unwrap(),
+        4,
+        "only 4 bytes fit"
+    );
     let blocked = timeout(Duration::from_millis(50), a.send(b"ef")).await;
     assert!(blocked.is_err(), "a send to a full buffer must wait");
 
     let mut buf = [0u8; 3];
-    assert_eq!(b.recv(&mut buf).await.unwrap(), 3);
+    let received = timeout(Duration::from_secs(5), b.recv(&mut buf)).await;
+    assert_eq!(received.expect("the bytes sent must arrive").unwrap(), 3);
     assert_eq!(&buf, b"abc");
     assert_eq!(
         a.send(b"efgh").await.unwrap(),
@@ -117,10 +128,21 @@ async fn a_waiting_end_is_woken_once_by_its_peer_and_never_polled_in_between() {
 
     let mut buf = [0u8; 8];
     b.recv_exact(&mut buf).await.unwrap();
-    writer.await.unwrap().unwrap();
+    let limit = Duration::from_secs(5);
+    let written = timeout(limit, writer).await;
+    written
+        .expect("the read must wake the writer")
+        .unwrap()
+        .unwrap();
     assert_eq!(writes.get(), 2, "the read woke the writer once");
     c.send_all(b"x").await.unwrap();
-    assert_eq!(reader.await.unwrap().unwrap(), b"x");
+    let read = timeout(limit, reader).await;
+    assert_eq!(
+        read.expect("the send must wake the reader")
+            .unwrap()
+            .unwrap(),
+        b"x"
+    );
     assert_eq!(reads.get(), 2, "the send woke the reader once");
 }
 
@@ -242,7 +264,11 @@ async fn an_echo_server_answers_over_the_futures_io_traits() {
     std::future::poll_fn(|cx| Pin::new(&mut client).poll_close(cx))
         .await
         .unwrap();
-    echo.await.unwrap().unwrap();
+    let ended = timeout(Duration::from_secs(5), echo).await;
+    ended
+        .expect("the close must end the echo")
+        .unwrap()
+        .unwrap();
 }
 
 #[test]
@@ -251,7 +277,8 @@ fn a_pair_needs_no_runtime_to_be_made() {
     loopy::block_on(async move {
         a.send_all(b"ok").await.unwrap();
         let mut buf = [0u8; 2];
-        b.recv_exact(&mut buf).await.unwrap();
+        let received = timeout(Duration::from_secs(5), b.recv_exact(&mut buf)).await;
+        received.expect("the bytes sent must arrive").unwrap();
         assert_eq!(&buf, b"ok");
     });
 }
