@@ -102,7 +102,26 @@ fn expand(attribute: Macro, options: &Options, function: AsyncFn) -> TokenStream
     } = sig;
     let krate = &options.krate;
     let run = match attribute {
-        Macro::Test => quote! { #krate::__private::run_test(async move #body) },
+        Macro::Test => {
+            let start_paused = options.start_paused;
+            let seed = match &options.seed {
+                Some(seed) => quote!(::core::option::Option::Some(#seed)),
+                None => quote!(::core::option::Option::None),
+            };
+            let test = quote! {
+                #krate::__private::TestOptions {
+                    path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
+                    start_paused: #start_paused,
+                    seed: #seed,
+                }
+            };
+            match &options.seeds {
+                Some(count) => quote! {
+                    #krate::__private::run_seeds(#test, #count, |_| async move #body)
+                },
+                None => quote! { #krate::__private::run_test(#test, |_| async move #body) },
+            }
+        }
         _ => {
             let trace = options.trace;
             let slow_poll = options
@@ -208,10 +227,54 @@ mod tests {
             #[::core::prelude::v1::test]
             #[should_panic]
             fn fails() {
-                my_loopy::__private::run_test(async move { panic!() })
+                my_loopy::__private::run_test(
+                    my_loopy::__private::TestOptions {
+                        path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(fails)),
+                        start_paused: false,
+                        seed: ::core::option::Option::None,
+                    },
+                    |_| async move { panic!() }
+                )
             }
         };
         assert_same_tokens(output, expected);
+    }
+
+    #[test]
+    fn test_options_reach_the_runner() {
+        let output = test(
+            quote!(start_paused, seeds = 64),
+            quote! {
+                async fn explores() -> Result<(), String> { Ok(()) }
+            },
+        );
+        let expected = quote! {
+            #[::core::prelude::v1::test]
+            fn explores() -> Result<(), String> {
+                ::loopy::__private::run_seeds(
+                    ::loopy::__private::TestOptions {
+                        path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(explores)),
+                        start_paused: true,
+                        seed: ::core::option::Option::None,
+                    },
+                    64,
+                    |_| async move { Ok(()) }
+                )
+            }
+        };
+        assert_same_tokens(output, expected);
+        let seeded = test(
+            quote!(seed = 7),
+            quote!(
+                async fn once() {}
+            ),
+        )
+        .to_string();
+        assert!(
+            seeded.contains("seed : :: core :: option :: Option :: Some (7)")
+                && seeded.contains("run_test"),
+            "{seeded}"
+        );
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //!
 //! - `#[loopy::main]` and `#[loopy::test]` (`entry.rs`) wrap the
 //!   body in `async move { ... }` and hand it to a fresh runtime's `block_on`
-//!   (for tests, to a helper that also checks that no task panicked).
+//!   (for tests, to a helper that also checks that no task panicked, and
+//!   runs the body once per seed when asked to).
 //! - `#[loopy::task]` (`task.rs`) turns the function into a
 //!   synchronous one that spawns the body and returns its `JoinHandle`.
 //!
@@ -211,22 +212,54 @@ pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```text
 /// #[::core::prelude::v1::test]
 /// fn sleeps() {
-///     ::loopy::__private::run_test(async move {
-///         let start = std::time::Instant::now();
-///         loopy::sleep(std::time::Duration::from_millis(10)).await;
-///         assert!(start.elapsed() >= std::time::Duration::from_millis(10));
-///     })
+///     ::loopy::__private::run_test(
+///         ::loopy::__private::TestOptions {
+///             path: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(sleeps)),
+///             start_paused: false,
+///             seed: ::core::option::Option::None,
+///         },
+///         |_| async move {
+///             let start = std::time::Instant::now();
+///             loopy::sleep(std::time::Duration::from_millis(10)).await;
+///             assert!(start.elapsed() >= std::time::Duration::from_millis(10));
+///         },
+///     )
 /// }
 /// ```
 ///
+/// The body is handed over as a closure that makes a fresh future, so that
+/// `seeds = N` can run it once per seed.
+///
 /// # Options
 ///
+/// - `start_paused`: the runtime starts with its clock paused, as
+///   `Builder::start_paused(true)` does: `#[loopy::test(start_paused)]`.
+/// - `seed = N`: the tasks ready in a turn run in an order drawn from seed
+///   `N`, as `Builder::seed(N)` does: `#[loopy::test(seed = 42)]`.
+/// - `seeds = N`: runs the body `N` times, each on a fresh runtime with a
+///   seed of its own (the same `N` seeds on every run of the test suite),
+///   and stops at the first run that panics or returns an error. The test
+///   then fails with the seed and the command that replays just that run,
+///   such as `LOOPY_SEED=1234 cargo test orders::two_tasks`. The test must
+///   return `()` or a `Result`. `#[loopy::test(seeds = 64)]`.
 /// - `crate = "path"`: the path to loopy when it is renamed or re-exported.
+///
+/// The environment variable `LOOPY_SEED=N`, when set, wins over all three
+/// ways: every `#[loopy::test]` then runs once, with seed `N`. With
+/// `LOOPY_CHECK_DETERMINISM=1`, each seeded run is made twice and the test
+/// fails if the two runs' traces differ, naming the first event where they
+/// parted.
+///
+/// # Panics
+///
+/// The generated test panics, failing, when the body panics, when a task
+/// spawned during it panicked, or when `LOOPY_SEED` is not a whole number.
 ///
 /// # Compile errors
 ///
 /// The function must be an `async fn` without parameters or generics, not
-/// `const`, `unsafe` or `extern`, and without a `#[test]` of its own.
+/// `const`, `unsafe` or `extern`, and without a `#[test]` of its own;
+/// `seeds = 0` and `seed` beside `seeds` are errors.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::test(args.into(), item.into()).into()
@@ -249,7 +282,7 @@ impl Macro {
     fn options(self) -> &'static [&'static str] {
         match self {
             Macro::Main => &["trace", "slow_poll_ms", "crate"],
-            Macro::Test => &["crate"],
+            Macro::Test => &["start_paused", "seed", "seeds", "crate"],
             Macro::Task => &["name", "crate"],
         }
     }

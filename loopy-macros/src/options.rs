@@ -21,6 +21,13 @@ pub(crate) struct Options {
     /// `slow_poll_ms = N`: the slow-poll warning's threshold in
     /// milliseconds, 0 for off.
     pub(crate) slow_poll_ms: Option<LitInt>,
+    /// `start_paused`: the test's runtime starts with its clock paused.
+    pub(crate) start_paused: bool,
+    /// `seed = N`: the test runs once, with its order drawn from seed `N`.
+    pub(crate) seed: Option<LitInt>,
+    /// `seeds = N`: the test runs `N` times (at least once), each with a
+    /// seed of its own.
+    pub(crate) seeds: Option<LitInt>,
 }
 
 /// One option as written, before it is checked: `key` or `key = value`.
@@ -54,6 +61,9 @@ impl Options {
             name: None,
             trace: false,
             slow_poll_ms: None,
+            start_paused: false,
+            seed: None,
+            seeds: None,
         };
         let written = match Punctuated::<Written, Token![,]>::parse_terminated.parse2(args) {
             Ok(written) => written,
@@ -84,12 +94,33 @@ impl Options {
     /// Stores one known option, checking that its value has the right kind.
     fn set(&mut self, key: &Ident, value: Option<Expr>, errors: &mut Errors) {
         match (key.to_string().as_str(), value) {
-            ("trace", None) => self.trace = true,
-            ("trace", Some(value)) => {
-                errors.at(value, "`trace` takes no value; write just `trace`")
-            }
+            ("trace", value) => self.trace = flag(key, value, errors),
+            ("start_paused", value) => self.start_paused = flag(key, value, errors),
             ("name", value) => self.name = string(key, value, "name = \"worker\"", errors),
-            ("slow_poll_ms", value) => self.slow_poll_ms = millis(key, value, errors),
+            ("slow_poll_ms", value) => {
+                let meaning =
+                    " of milliseconds, like `slow_poll_ms = 250` (0 turns the warning off)";
+                self.slow_poll_ms = whole_number::<u64>(key, value, meaning, errors);
+            }
+            ("seed", value) => {
+                self.seed = whole_number::<u64>(key, value, ", like `seed = 42`", errors);
+                self.check_one_seed_option(key, errors);
+            }
+            ("seeds", value) => {
+                let meaning = " of seeds to run the test with, like `seeds = 64`";
+                self.seeds = whole_number::<u32>(key, value, meaning, errors);
+                if let Some(count) = &self.seeds {
+                    if count.base10_parse::<u32>().is_ok_and(|count| count == 0) {
+                        errors.at(
+                            count,
+                            "`seeds = 0` would run the test on no seed at all; \
+                             write `seeds = 1` or more, like `seeds = 64`",
+                        );
+                        self.seeds = None;
+                    }
+                }
+                self.check_one_seed_option(key, errors);
+            }
             // `crate`: the only other option any attribute accepts.
             (_, value) => {
                 let example = "crate = \"my_loopy\"";
@@ -108,6 +139,28 @@ impl Options {
     }
 }
 
+impl Options {
+    /// Reports `key` if the other of `seed` and `seeds` was given too: one
+    /// seed and many cannot both be the plan.
+    fn check_one_seed_option(&self, key: &Ident, errors: &mut Errors) {
+        if self.seed.is_some() && self.seeds.is_some() {
+            errors.at(
+                key,
+                "`seed` and `seeds` cannot be used together; keep `seed = N` to run one seed \
+                 or `seeds = N` to explore N of them",
+            );
+        }
+    }
+}
+
+/// `true` for an option that takes no value, after reporting a value given anyway.
+fn flag(key: &Ident, value: Option<Expr>, errors: &mut Errors) -> bool {
+    if let Some(value) = value {
+        errors.at(value, format!("`{key}` takes no value; write just `{key}`"));
+    }
+    true
+}
+
 /// The string literal given to option `key`, or `None` after reporting that one was expected.
 fn string(key: &Ident, value: Option<Expr>, example: &str, errors: &mut Errors) -> Option<LitStr> {
     let message = format!("`{key}` expects a string, like `{example}`");
@@ -122,17 +175,24 @@ fn string(key: &Ident, value: Option<Expr>, example: &str, errors: &mut Errors) 
     None
 }
 
-/// The whole number of milliseconds given to option `key`, or `None` after
-/// reporting that one was expected.
-fn millis(key: &Ident, value: Option<Expr>, errors: &mut Errors) -> Option<LitInt> {
-    let message = format!(
-        "`{key}` expects a whole number of milliseconds, like `{key} = 250` (0 turns the warning off)"
-    );
+/// The whole number given to option `key`, which must fit a `T`, or `None`
+/// after reporting that one was expected; `meaning` follows "a whole
+/// number" in the message, to say what it counts.
+fn whole_number<T: std::str::FromStr>(
+    key: &Ident,
+    value: Option<Expr>,
+    meaning: &str,
+    errors: &mut Errors,
+) -> Option<LitInt>
+where
+    T::Err: std::fmt::Display,
+{
+    let message = format!("`{key}` expects a whole number{meaning}");
     match value {
         Some(Expr::Lit(ExprLit {
             lit: Lit::Int(number),
             ..
-        })) if number.base10_parse::<u64>().is_ok() && number.suffix().is_empty() => {
+        })) if number.base10_parse::<T>().is_ok() && number.suffix().is_empty() => {
             return Some(number)
         }
         Some(other) => errors.at(other, message),
@@ -182,7 +242,7 @@ mod tests {
         );
         assert_eq!(
             mistakes(Macro::Test, quote!(trace)),
-            ["unknown option `trace`; expected `crate`"]
+            ["unknown option `trace`; expected `start_paused`, `seed`, `seeds` or `crate`"]
         );
         let millis = "`slow_poll_ms` expects a whole number of milliseconds, like \
                       `slow_poll_ms = 250` (0 turns the warning off)";
@@ -199,6 +259,43 @@ mod tests {
         );
         assert_eq!(mistakes(Macro::Main, quote!(slow_poll_ms = 1.5)), [millis]);
         assert_eq!(mistakes(Macro::Main, quote!(slow_poll_ms = 5u8)), [millis]);
+    }
+
+    #[test]
+    fn seed_options_are_checked() {
+        assert_eq!(
+            mistakes(Macro::Test, quote!(seeds = 0)),
+            ["`seeds = 0` would run the test on no seed at all; \
+              write `seeds = 1` or more, like `seeds = 64`"]
+        );
+        assert_eq!(
+            mistakes(
+                Macro::Test,
+                quote!(seeds = 5_000_000_000, seed = -1, start_paused = true)
+            ),
+            [
+                "`seeds` expects a whole number of seeds to run the test with, like `seeds = 64`",
+                "`seed` expects a whole number, like `seed = 42`",
+                "`start_paused` takes no value; write just `start_paused`",
+            ]
+        );
+        assert_eq!(
+            mistakes(Macro::Test, quote!(seed = 1, seeds = 8)),
+            [
+                "`seed` and `seeds` cannot be used together; keep `seed = N` to run one seed \
+              or `seeds = N` to explore N of them"
+            ]
+        );
+        assert_eq!(
+            mistakes(Macro::Main, quote!(seed = 1)),
+            ["unknown option `seed`; expected `trace`, `slow_poll_ms` or `crate`"]
+        );
+        let mut errors = Errors::default();
+        let options = Options::parse(Macro::Test, quote!(start_paused, seeds = 64), &mut errors);
+        assert!(errors.is_empty());
+        assert!(options.start_paused);
+        assert_eq!(options.seeds.map(|n| n.to_string()).as_deref(), Some("64"));
+        assert!(options.seed.is_none());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! hyper's HTTP/1.1 server on `loopy::hyper`: keep-alive over TCP and Unix
-//! sockets, and `header_read_timeout` cutting off a client that sends its
+//! sockets and over an in-memory `loopy::io::duplex` pair, and `header_read_timeout` cutting off a client that sends its
 //! headers too slowly (which needs `Timer`'s sleeps to fire).
 //!
 //! Run with `cargo test -p loopy-tests --features hyper`.
@@ -12,6 +12,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use loopy::hyper::{Io, Timer};
+use loopy::io::{duplex, DuplexStream};
 use loopy::net::{TcpStream, UnixStream};
 use loopy::{spawn, timeout, JoinHandle};
 use loopy_tests::tcp_pair;
@@ -61,6 +62,15 @@ impl Client for UnixStream {
     }
     async fn recv(&self, buf: &mut [u8]) -> std::io::Result<usize> {
         UnixStream::recv(self, buf).await
+    }
+}
+
+impl Client for DuplexStream {
+    async fn send_all(&self, buf: &[u8]) -> std::io::Result<()> {
+        DuplexStream::send_all(self, buf).await
+    }
+    async fn recv(&self, buf: &mut [u8]) -> std::io::Result<usize> {
+        DuplexStream::recv(self, buf).await
     }
 }
 
@@ -118,6 +128,13 @@ async fn keep_alive_over_tcp() {
 #[loopy::test]
 async fn keep_alive_over_a_unix_socket() {
     let (client, stream) = UnixStream::pair().unwrap();
+    keep_alive(client, stream).await;
+}
+
+#[loopy::test]
+async fn keep_alive_over_an_in_memory_duplex() {
+    // Smaller than one response, so hyper's writes wait for room too.
+    let (client, stream) = duplex(64);
     keep_alive(client, stream).await;
 }
 

@@ -120,7 +120,12 @@ fn a_destructor_that_panics_when_the_runtime_drops_a_task_fails_the_test() {
         }
     }
     let outcome = std::panic::catch_unwind(|| {
-        loopy::__private::run_test(async {
+        let options = loopy::__private::TestOptions {
+            path: "panic::case",
+            start_paused: false,
+            seed: None,
+        };
+        loopy::__private::run_test(options, |_| async {
             loopy::spawn(async {
                 let _guard = PanicsOnDrop;
                 std::future::pending::<()>().await

@@ -1,8 +1,10 @@
-//! I/O on any file descriptor ([`Async`]) and on standard input
-//! ([`stdin`]).
+//! I/O on any file descriptor ([`Async`]), on standard input ([`stdin`]),
+//! and in memory ([`duplex`]).
 
 mod async_fd;
+mod duplex;
 mod stdin;
 
 pub use async_fd::Async;
+pub use duplex::{duplex, DuplexStream};
 pub use stdin::{stdin, Lines, Stdin};

@@ -68,54 +68,6 @@ impl<T: AsFd> ByteStream<T> {
         self.io.get_ref()
     }
 
-    /// Receives up to `buf.len()` bytes; `Ok(0)` is end-of-stream.
-    pub(crate) fn recv<'a>(
-        &'a self,
-        buf: &'a mut [u8],
-    ) -> impl Future<Output = io::Result<usize>> + 'a {
-        poll_fn(move |cx| self.poll_recv(cx, buf))
-    }
-
-    /// Receives exactly `buf.len()` bytes, or fails with `UnexpectedEof`
-    /// saying how many came before the peer closed.
-    pub(crate) async fn recv_exact(&self, buf: &mut [u8]) -> io::Result<()> {
-        let mut filled = 0;
-        while filled < buf.len() {
-            match self.recv(&mut buf[filled..]).await? {
-                0 => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!(
-                            "recv_exact: the peer closed the connection after {filled} of {} bytes",
-                            buf.len()
-                        ),
-                    ))
-                }
-                n => filled += n,
-            }
-        }
-        Ok(())
-    }
-
-    /// Sends some of `buf` and returns how much.
-    pub(crate) fn send<'a>(
-        &'a self,
-        buf: &'a [u8],
-    ) -> impl Future<Output = io::Result<usize>> + 'a {
-        poll_fn(move |cx| self.poll_send(cx, buf))
-    }
-
-    /// Sends all of `buf`, however many sends that takes.
-    pub(crate) async fn send_all(&self, mut buf: &[u8]) -> io::Result<()> {
-        while !buf.is_empty() {
-            match self.send(buf).await? {
-                0 => return Err(io::ErrorKind::WriteZero.into()),
-                n => buf = &buf[n..],
-            }
-        }
-        Ok(())
-    }
-
     /// Shuts down one or both directions; immediate.
     pub(crate) fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         let how = match how {
@@ -124,22 +76,6 @@ impl<T: AsFd> ByteStream<T> {
             Shutdown::Both => rustix::net::Shutdown::Both,
         };
         Ok(rustix::net::shutdown(self.get_ref(), how)?)
-    }
-
-    /// The poll form of `recv`.
-    #[inline]
-    pub(crate) fn poll_recv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        let len = buf.len();
-        // `recv(2)` straight from rustix rather than through libc's
-        // wrapper, which, once the process has a second thread, turns on
-        // thread cancellation around every call.
-        self.poll_read_stream(cx, len, |socket| {
-            Ok(rustix::net::recv(socket, &mut *buf, RecvFlags::empty())?.0)
-        })
     }
 
     /// `poll_recv` into a buffer that need not be initialised: the kernel
@@ -176,6 +112,74 @@ impl<T: AsFd> ByteStream<T> {
         }
         received
     }
+}
+
+/// What a byte stream does once it can receive and send without waiting:
+/// `recv`, `send`, `send_all` and `recv_exact` written once over the two
+/// poll functions, for the sockets here and for `loopy::io::duplex`.
+pub(crate) trait StreamIo {
+    /// Receives up to `buf.len()` bytes into `buf` if any are there;
+    /// `Ok(0)` is end-of-stream.
+    fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>;
+
+    /// Sends some of `buf` if there is room, and returns how much.
+    fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>;
+
+    /// Receives up to `buf.len()` bytes; `Ok(0)` is end-of-stream.
+    fn recv<'a>(&'a self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        poll_fn(move |cx| self.poll_recv(cx, buf))
+    }
+
+    /// Receives exactly `buf.len()` bytes, or fails with `UnexpectedEof`
+    /// saying how many came before the peer closed.
+    async fn recv_exact(&self, buf: &mut [u8]) -> io::Result<()> {
+        let mut filled = 0;
+        while filled < buf.len() {
+            match self.recv(&mut buf[filled..]).await? {
+                0 => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!(
+                            "recv_exact: the peer closed the connection after {filled} of {} bytes",
+                            buf.len()
+                        ),
+                    ))
+                }
+                n => filled += n,
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends some of `buf` and returns how much.
+    fn send<'a>(&'a self, buf: &'a [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        poll_fn(move |cx| self.poll_send(cx, buf))
+    }
+
+    /// Sends all of `buf`, however many sends that takes.
+    async fn send_all(&self, mut buf: &[u8]) -> io::Result<()> {
+        while !buf.is_empty() {
+            match self.send(buf).await? {
+                0 => return Err(io::ErrorKind::WriteZero.into()),
+                n => buf = &buf[n..],
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<T: AsFd> StreamIo for ByteStream<T> {
+    /// The poll form of `recv`.
+    #[inline]
+    fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        let len = buf.len();
+        // `recv(2)` straight from rustix rather than through libc's
+        // wrapper, which, once the process has a second thread, turns on
+        // thread cancellation around every call.
+        self.poll_read_stream(cx, len, |socket| {
+            Ok(rustix::net::recv(socket, &mut *buf, RecvFlags::empty())?.0)
+        })
+    }
 
     /// The poll form of `send`. Always `send(2)` with `MSG_NOSIGNAL`, so
     /// that a peer that is gone is a `BrokenPipe` error and never a
@@ -183,7 +187,7 @@ impl<T: AsFd> ByteStream<T> {
     /// standard library's `write` does that for TCP, but for Unix streams
     /// only in recent versions: not in Rust 1.82, which loopy supports.
     #[inline]
-    pub(crate) fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         self.io.poll_write_with(cx, |socket| {
             Ok(rustix::net::send(socket, buf, SendFlags::NOSIGNAL)?)
         })
@@ -191,10 +195,15 @@ impl<T: AsFd> ByteStream<T> {
 }
 
 /// Implements `futures_io::AsyncRead` and `AsyncWrite` for `$stream` and
-/// `&$stream`, a type whose field `stream` is a [`ByteStream`]. The owned
-/// impls forward to the borrowed ones, as `Async<T>`'s do. With the `hyper`
-/// feature it also gives `$stream` the read into an uninitialised buffer
-/// that `loopy::hyper::Io` uses.
+/// `&$stream`. The owned impls forward to the borrowed ones, as
+/// `Async<T>`'s do.
+///
+/// - `impl_futures_io!(Socket)`, for a socket whose field `stream` is a
+///   [`ByteStream`]; with the `hyper` feature it also gives `Socket` the
+///   read into an uninitialised buffer that `loopy::hyper::Io` uses.
+/// - `impl_futures_io!(@traits Stream)`, for any stream with the methods
+///   `poll_recv`, `poll_send` and `shutdown` of its own (`@traits Stream,
+///   field` to find them on a field): the traits only.
 macro_rules! impl_futures_io {
     ($stream:ty) => {
         #[cfg(feature = "hyper")]
@@ -210,13 +219,16 @@ macro_rules! impl_futures_io {
             }
         }
 
+        impl_futures_io!(@traits $stream, stream);
+    };
+    (@traits $stream:ty $(, $field:ident)?) => {
         impl futures_io::AsyncRead for &$stream {
             fn poll_read(
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
                 buf: &mut [u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                self.stream.poll_recv(cx, buf)
+                self$(.$field)?.poll_recv(cx, buf)
             }
         }
 
@@ -226,10 +238,10 @@ macro_rules! impl_futures_io {
                 cx: &mut std::task::Context<'_>,
                 buf: &[u8],
             ) -> std::task::Poll<std::io::Result<usize>> {
-                self.stream.poll_send(cx, buf)
+                self$(.$field)?.poll_send(cx, buf)
             }
 
-            /// A socket has no buffer in user space to flush.
+            /// A stream has no buffer in user space to flush.
             fn poll_flush(
                 self: std::pin::Pin<&mut Self>,
                 _: &mut std::task::Context<'_>,
@@ -242,7 +254,7 @@ macro_rules! impl_futures_io {
                 self: std::pin::Pin<&mut Self>,
                 _: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
-                std::task::Poll::Ready(self.stream.shutdown(std::net::Shutdown::Write))
+                std::task::Poll::Ready(self$(.$field)?.shutdown(std::net::Shutdown::Write))
             }
         }
 

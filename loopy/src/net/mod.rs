@@ -25,7 +25,7 @@
 //! # std::io::Result::Ok(())
 //! ```
 
-mod byte_stream;
+pub(crate) mod byte_stream;
 mod reuse_port;
 mod tcp;
 mod udp;

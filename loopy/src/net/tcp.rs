@@ -7,7 +7,7 @@ use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 
 use rustix::net::SocketType;
 
-use super::byte_stream::{impl_futures_io, ByteStream};
+use super::byte_stream::{impl_futures_io, ByteStream, StreamIo};
 use super::reuse_port;
 use crate::io::Async;
 

@@ -197,7 +197,6 @@ impl Builder {
 
     /// Keeps the trace's lines for `Runtime::take_trace` instead of
     /// printing them.
-    #[cfg(test)]
     pub(crate) fn keep_trace(mut self) -> Builder {
         self.keep_trace = true;
         self

@@ -249,7 +249,6 @@ impl Runtime {
     /// how many of its tasks panicked, destructors run at shutdown included.
     /// The trace's lines since the last call, if the builder asked to keep
     /// them.
-    #[cfg(test)]
     pub(crate) fn take_trace(&self) -> Option<Vec<String>> {
         self.core.handle.instruments.trace()?.take_kept()
     }

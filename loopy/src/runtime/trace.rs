@@ -116,7 +116,6 @@ impl Trace {
     }
 
     /// The lines kept so far, if they are kept; leaves none behind.
-    #[cfg(test)]
     pub(crate) fn take_kept(&self) -> Option<Vec<String>> {
         self.kept.as_ref().map(|kept| kept.take())
     }

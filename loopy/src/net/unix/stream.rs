@@ -12,7 +12,7 @@ use rustix::io::Errno;
 use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
 
 use super::address;
-use crate::net::byte_stream::{impl_futures_io, ByteStream};
+use crate::net::byte_stream::{impl_futures_io, ByteStream, StreamIo};
 
 /// How long `connect` first waits before trying again when the listener's
 /// queue of unaccepted connections is full; it doubles up to
