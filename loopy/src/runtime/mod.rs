@@ -524,6 +524,9 @@ impl Core {
             }
         }
         let id = task.header().id;
+        if task.in_group() {
+            handle.tasks.group_member_done(task);
+        }
         self.record(id, ran);
         handle.tasks.registry.borrow_mut().remove(task);
         handle.tasks.finished(id);

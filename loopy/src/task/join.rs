@@ -108,6 +108,11 @@ impl<T> JoinHandle<T> {
     pub fn is_finished(&self) -> bool {
         self.task.is_complete()
     }
+
+    /// The handle's task.
+    pub(crate) fn task(&self) -> &LocalTask {
+        &self.task
+    }
 }
 
 impl<T> Future for JoinHandle<T> {
@@ -134,7 +139,9 @@ impl<T> fmt::Debug for JoinHandle<T> {
     }
 }
 
-/// Why a task gave no result: it was cancelled, or it panicked.
+/// Why a task gave no result: it was cancelled, or it panicked (or, for a
+/// task of a [`TaskGroup`](super::TaskGroup), its group's `join_next` took
+/// the result before the handle asked).
 ///
 /// # Examples
 ///
@@ -152,6 +159,8 @@ pub struct JoinError {
     /// mutex only so that `JoinError` is `Sync`, as errors that travel
     /// through `?` into `Box<dyn Error + Send + Sync>` must be.
     panic: Option<Mutex<Box<dyn Any + Send + 'static>>>,
+    /// The task's group took the result first.
+    taken: bool,
 }
 
 /// Why a task ended without a result, as its stage keeps it: the
@@ -169,7 +178,11 @@ impl Failure {
             Failure::Cancelled => None,
             Failure::Panic(payload) => Some(Mutex::new(payload)),
         };
-        JoinError { id, panic }
+        JoinError {
+            id,
+            panic,
+            taken: false,
+        }
     }
 }
 
@@ -185,7 +198,33 @@ fn describe(id: TaskId, panic: Option<&(dyn Any + Send)>) -> String {
 impl JoinError {
     /// Whether the task was cancelled.
     pub fn is_cancelled(&self) -> bool {
-        self.panic.is_none()
+        self.panic.is_none() && !self.taken
+    }
+
+    /// Whether the task finished, but its [`TaskGroup`](super::TaskGroup)'s
+    /// `join_next` took the result before this handle asked for it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let group = loopy::task::TaskGroup::new();
+    ///     let handle = group.spawn(async { 7 });
+    ///     assert_eq!(group.join_next().await.unwrap().unwrap(), 7);
+    ///     assert!(handle.await.unwrap_err().is_taken());
+    /// });
+    /// ```
+    pub fn is_taken(&self) -> bool {
+        self.taken
+    }
+
+    /// The result went to the task's group.
+    pub(crate) fn taken(id: TaskId) -> JoinError {
+        JoinError {
+            id,
+            panic: None,
+            taken: true,
+        }
     }
 
     /// Whether the task panicked.
@@ -233,6 +272,12 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
 
 impl JoinError {
     fn message(&self) -> String {
+        if self.taken {
+            return format!(
+                "task {}'s result was taken by its TaskGroup's join_next",
+                self.id
+            );
+        }
         let payload = self.panic.as_ref().map(|payload| unwind::lock(payload));
         describe(self.id, payload.as_deref().map(|payload| &**payload))
     }
@@ -248,6 +293,8 @@ impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = if self.is_panic() {
             "Panic"
+        } else if self.taken {
+            "Taken"
         } else {
             "Cancelled"
         };

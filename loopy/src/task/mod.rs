@@ -49,6 +49,7 @@
 //! scoped spawning there needs `unsafe` or `'static` futures.
 
 pub(crate) mod context;
+mod group;
 pub(crate) mod info;
 pub(crate) mod instruments;
 mod join;
@@ -74,6 +75,7 @@ use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+pub use group::TaskGroup;
 pub use info::{TaskInfo, TaskState, WaitingOn};
 pub use join::{JoinError, JoinHandle};
 pub use scope::{scope, try_scope, Scope, ScopedJoinHandle, TryScope};

@@ -25,9 +25,10 @@
 //!
 //! **When the last reference goes, the stage is `Consumed`.** The registry
 //! holds a reference until the task completes (or the runtime cancels it on
-//! drop); completion drops the output at once unless a `JoinHandle` holds a
-//! reference; the handle, which cannot leave the loop thread, takes or drops
-//! the output before it lets its reference go. So freeing the cell on any
+//! drop); completion drops the output at once unless a `JoinHandle` or a
+//! `TaskGroup` holds a claim on it; the handle and the group, which cannot
+//! leave the loop thread, take or drop the output before they let their
+//! references go. So freeing the cell on any
 //! thread drops nothing but the header's `Send` parts.
 
 use std::cell::{Cell, UnsafeCell};
@@ -46,7 +47,7 @@ use super::join::{panic_message, Failure, JoinError};
 use super::poll_note::Parked;
 use super::run_queue::{self, Remote};
 use super::span::TaskSpan;
-use super::state::{State, CANCELLED, COMPLETE, HANDLE, SCHEDULED};
+use super::state::{State, CANCELLED, COMPLETE, GROUP, HANDLE, SCHEDULED};
 use super::waker;
 use super::TaskId;
 use crate::runtime::trace::WakeCause;
@@ -230,7 +231,6 @@ impl LocalTask {
     }
 
     /// One more local reference.
-    #[cfg(test)]
     pub(crate) fn clone_local(&self) -> LocalTask {
         LocalTask {
             task: self.task.clone_ref(),
@@ -287,7 +287,7 @@ impl LocalTask {
                     unwind::wake_contained(awaiter);
                 });
             }
-        } else {
+        } else if prev & GROUP == 0 {
             // SAFETY: loop thread (`LocalTask`); nobody can ever take this
             // result.
             unsafe { (header.vtable.drop_stage)(self.task.ptr) };
@@ -318,6 +318,49 @@ impl LocalTask {
         self.header().state.load() & HANDLE != 0
     }
 
+    /// Whether a `TaskGroup` may take the task's result.
+    pub(crate) fn in_group(&self) -> bool {
+        self.header().state.load() & GROUP != 0
+    }
+
+    /// A `TaskGroup` takes a claim on the result.
+    pub(crate) fn join_group(&self) {
+        self.header().state.join_group();
+    }
+
+    /// The group's `join_next`: the result of the completed task, unless
+    /// its handle took it first; the group's claim ends either way.
+    ///
+    /// # Safety
+    ///
+    /// `T` must be the output type of the future this task was spawned
+    /// with, and the task must be complete.
+    pub(crate) unsafe fn take_for_group<T>(&self) -> Option<Result<T, JoinError>> {
+        debug_assert!(self.is_complete());
+        let mut out: Option<Result<T, JoinError>> = None;
+        // SAFETY: complete, so the stage is `Finished` or `Consumed`, and
+        // `read_output` checks which; the caller promises `T`; loop thread
+        // (`LocalTask`).
+        unsafe { (self.header().vtable.read_output)(self.task.ptr, (&raw mut out).cast()) };
+        if out.is_none() {
+            // The handle took it: the claim ends. (Kept when the group took
+            // it, so that the handle can say so.)
+            self.header().state.leave_group();
+        }
+        out
+    }
+
+    /// The group lets go without taking the result (it was dropped, or the
+    /// task was still running when the group gave up on it).
+    pub(crate) fn leave_group(&self) {
+        let prev = self.header().state.leave_group();
+        if prev & COMPLETE != 0 && prev & HANDLE == 0 {
+            // SAFETY: loop thread (`LocalTask`); with the group gone and no
+            // handle, nobody can take this result.
+            unsafe { (self.header().vtable.drop_stage)(self.task.ptr) };
+        }
+    }
+
     /// The `JoinHandle`'s poll: the result if the task completed, else
     /// remember `waker` and return `Pending`.
     ///
@@ -344,6 +387,10 @@ impl LocalTask {
         // `read_output` checks which; the caller promises `T` matches the
         // stage's output type; loop thread.
         unsafe { (header.vtable.read_output)(self.task.ptr, (&raw mut out).cast()) };
+        if out.is_none() && self.in_group() {
+            // A `TaskGroup`'s `join_next` asked first and took it.
+            return Poll::Ready(Err(JoinError::taken(header.id)));
+        }
         Poll::Ready(out.expect("loopy::JoinHandle polled again after it returned its result"))
     }
 
@@ -353,7 +400,7 @@ impl LocalTask {
         let header = self.header();
         let prev = header.state.drop_handle();
         header.awaiter.take();
-        if prev & COMPLETE != 0 {
+        if prev & COMPLETE != 0 && prev & GROUP == 0 {
             // SAFETY: loop thread (`LocalTask`); the handle was the only one
             // who could take the result.
             unsafe { (header.vtable.drop_stage)(self.task.ptr) };

@@ -30,10 +30,16 @@ pub(crate) const CANCELLED: usize = 1 << 2;
 /// for the handle; without it the loop drops the result at once.
 pub(crate) const HANDLE: usize = 1 << 3;
 
+/// The task belongs to a `TaskGroup`, which may take its result with
+/// `join_next`: while it does, the result is kept even without a handle.
+/// May be set together with `HANDLE`: whichever asks first gets the result.
+pub(crate) const GROUP: usize = 1 << 4;
+
 /// One reference: everything from this bit up is the reference count.
 /// The owners of references are the runtime's task registry (until the
-/// task completes), the `JoinHandle`, each run queue entry and each waker.
-pub(crate) const REF_ONE: usize = 1 << 4;
+/// task completes), the `JoinHandle`, a `TaskGroup`, each run queue entry
+/// and each waker.
+pub(crate) const REF_ONE: usize = 1 << 5;
 
 /// Above this many references something is leaking wakers in a loop; the
 /// count is about to overflow, so the process aborts as `Arc` does.
@@ -90,6 +96,16 @@ impl State {
     /// The handle lets go: clear `HANDLE`. Returns the word as it was.
     pub(crate) fn drop_handle(&self) -> usize {
         self.0.fetch_and(!HANDLE, Ordering::AcqRel)
+    }
+
+    /// A group takes a claim on the result: set `GROUP`.
+    pub(crate) fn join_group(&self) {
+        self.0.fetch_or(GROUP, Ordering::AcqRel);
+    }
+
+    /// The group lets go: clear `GROUP`. Returns the word as it was.
+    pub(crate) fn leave_group(&self) -> usize {
+        self.0.fetch_and(!GROUP, Ordering::AcqRel)
     }
 
     /// Takes one more reference; aborts if the count would overflow.

@@ -10,13 +10,15 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::Location;
+use std::rc::{Rc, Weak};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::group::GroupMembers;
 use super::info::{TaskInfo, TaskState, TaskStats, WaitingOn};
 use super::instruments::Instruments;
 use super::poll_note::{Parked, PollNote};
-use super::raw::{NewTask, TaskRef};
+use super::raw::{LocalTask, NewTask, TaskRef};
 use super::registry::TaskRegistry;
 use super::run_queue::{Remote, RunQueue};
 use super::span::{Kind, TaskSpan};
@@ -45,6 +47,9 @@ pub(crate) struct Tasks {
     /// Whether `more` or `also` holds anything, so a poll that parked on
     /// one thing costs one load more.
     has_more: Cell<bool>,
+    /// The group of each task that belongs to a `TaskGroup`, told when the
+    /// task finishes.
+    groups: RefCell<HashMap<TaskId, Weak<GroupMembers>>>,
     /// The loop's coarse clock: the last time it read the real one, as
     /// `clock::nanos`. New tasks take their birth time from it, so spawning
     /// reads no clock.
@@ -65,6 +70,7 @@ impl Tasks {
             more: RefCell::default(),
             also: RefCell::default(),
             has_more: Cell::new(false),
+            groups: RefCell::default(),
             clock: Cell::new(now),
             main: TaskStats::new(Location::caller(), now),
         }
@@ -127,6 +133,27 @@ impl Tasks {
     pub(crate) fn finished(&self, id: TaskId) {
         if self.has_more.get() {
             self.file_more(id);
+        }
+    }
+
+    /// `task` belongs to `group` from now on.
+    pub(crate) fn add_to_group(&self, task: &LocalTask, group: &Rc<GroupMembers>) {
+        self.groups
+            .borrow_mut()
+            .insert(task.header().id, Rc::downgrade(group));
+    }
+
+    /// `task`'s group is gone.
+    pub(crate) fn remove_from_group(&self, task: &LocalTask) {
+        self.groups.borrow_mut().remove(&task.header().id);
+    }
+
+    /// `task`, a member of a group, finished: its group hears of it.
+    #[cold]
+    pub(crate) fn group_member_done(&self, task: &LocalTask) {
+        let group = self.groups.borrow_mut().remove(&task.header().id);
+        if let Some(group) = group.and_then(|group| group.upgrade()) {
+            group.finished(task);
         }
     }
 
