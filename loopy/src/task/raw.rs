@@ -256,6 +256,7 @@ impl LocalTask {
     /// it. When the task finishes in this run, its result is stored for the
     /// handle (or dropped) and its awaiter is woken. The task must not be
     /// complete (a queued task that completed since is skipped by the loop).
+    #[inline]
     pub(crate) fn run(&self) -> Ran {
         let header = self.header();
         let prev = header.state.begin_run();

@@ -116,8 +116,10 @@ impl RunQueue {
 
     #[inline]
     pub(crate) fn pop(&self) -> Option<LocalTask> {
-        self.main_behind
-            .set(self.main_behind.get().saturating_sub(1));
+        if self.main_woken.get() {
+            self.main_behind
+                .set(self.main_behind.get().saturating_sub(1));
+        }
         self.entries.borrow_mut().pop_front()
     }
 
