@@ -79,22 +79,7 @@ impl<T: AsFd> ByteStream<T> {
     /// Receives exactly `buf.len()` bytes, or fails with `UnexpectedEof`
     /// saying how many came before the peer closed.
     pub(crate) async fn recv_exact(&self, buf: &mut [u8]) -> io::Result<()> {
-        let mut filled = 0;
-        while filled < buf.len() {
-            match self.recv(&mut buf[filled..]).await? {
-                0 => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!(
-                            "recv_exact: the peer closed the connection after {filled} of {} bytes",
-                            buf.len()
-                        ),
-                    ))
-                }
-                n => filled += n,
-            }
-        }
-        Ok(())
+        recv_exact(|cx, buf| self.poll_recv(cx, buf), buf).await
     }
 
     /// Sends some of `buf` and returns how much.
@@ -106,14 +91,24 @@ impl<T: AsFd> ByteStream<T> {
     }
 
     /// Sends all of `buf`, however many sends that takes.
-    pub(crate) async fn send_all(&self, mut buf: &[u8]) -> io::Result<()> {
-        while !buf.is_empty() {
-            match self.send(buf).await? {
-                0 => return Err(io::ErrorKind::WriteZero.into()),
-                n => buf = &buf[n..],
-            }
-        }
-        Ok(())
+    pub(crate) async fn send_all(&self, buf: &[u8]) -> io::Result<()> {
+        send_all(|cx, buf| self.poll_send(cx, buf), buf).await
+    }
+
+    /// Waits until a read would not block; see [`Async::readable`].
+    pub(crate) async fn readable(&self) {
+        self.io.readable().await
+    }
+
+    /// Waits until a write would not block; see [`Async::writable`].
+    pub(crate) async fn writable(&self) {
+        self.io.writable().await
+    }
+
+    /// Deregisters the socket and returns it, in blocking mode; see
+    /// [`Async::into_inner`].
+    pub(crate) fn into_inner(self) -> io::Result<T> {
+        self.io.into_inner()
     }
 
     /// Shuts down one or both directions; immediate.
@@ -188,6 +183,46 @@ impl<T: AsFd> ByteStream<T> {
             Ok(rustix::net::send(socket, buf, SendFlags::NOSIGNAL)?)
         })
     }
+}
+
+/// Receives exactly `buf.len()` bytes through `poll_recv`, or fails with
+/// `UnexpectedEof` saying how many came before the peer closed. Shared by
+/// the streams and their read halves.
+pub(crate) async fn recv_exact(
+    mut poll_recv: impl FnMut(&mut Context<'_>, &mut [u8]) -> Poll<io::Result<usize>>,
+    buf: &mut [u8],
+) -> io::Result<()> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match poll_fn(|cx| poll_recv(cx, &mut buf[filled..])).await? {
+            0 => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "recv_exact: the peer closed the connection after {filled} of {} bytes",
+                        buf.len()
+                    ),
+                ))
+            }
+            n => filled += n,
+        }
+    }
+    Ok(())
+}
+
+/// Sends all of `buf` through `poll_send`, however many sends that takes.
+/// Shared by the streams and their write halves.
+pub(crate) async fn send_all(
+    mut poll_send: impl FnMut(&mut Context<'_>, &[u8]) -> Poll<io::Result<usize>>,
+    mut buf: &[u8],
+) -> io::Result<()> {
+    while !buf.is_empty() {
+        match poll_fn(|cx| poll_send(cx, buf)).await? {
+            0 => return Err(io::ErrorKind::WriteZero.into()),
+            n => buf = &buf[n..],
+        }
+    }
+    Ok(())
 }
 
 /// Implements `futures_io::AsyncRead` and `AsyncWrite` for `$stream` and
