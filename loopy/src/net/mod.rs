@@ -28,6 +28,7 @@
 mod byte_stream;
 mod resolve;
 mod reuse_port;
+mod shared_port;
 mod split;
 mod std_socket;
 mod tcp;
@@ -41,6 +42,7 @@ use std::os::fd::OwnedFd;
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
 pub use resolve::ToSocketAddrs;
+pub use shared_port::SharedPort;
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
 pub use tcp::{TcpListener, TcpStream};
 pub use udp::UdpSocket;

@@ -15,10 +15,11 @@ use super::std_socket::impl_std_socket;
 use crate::io::Async;
 
 /// How many finished handshakes a listener bound by
-/// [`TcpListener::bind_reuse_port`] lets wait for `accept` (the kernel caps
+/// [`TcpListener::bind_reuse_port`] or [`SharedPort`](super::SharedPort)
+/// lets wait for `accept` (the kernel caps
 /// it at `net.core.somaxconn`, 4096 by default); `TcpListener::bind` keeps
 /// the standard library's.
-const LISTEN_BACKLOG: i32 = 1024;
+pub(super) const LISTEN_BACKLOG: i32 = 1024;
 
 /// A TCP socket that accepts connections.
 ///
@@ -68,6 +69,11 @@ impl TcpListener {
     /// without it (by [`bind`](TcpListener::bind), say) cannot be shared.
     /// Port `0` picks a free port, which the other listeners then bind by
     /// number.
+    ///
+    /// Any process of the same user may join the group this way, a second
+    /// copy of the same server included, and take a share of the
+    /// connections. [`SharedPort`](super::SharedPort) makes a port that
+    /// only this process's loops share.
     ///
     /// # Errors
     ///
