@@ -92,7 +92,8 @@ impl ServerPort {
     ///
     /// let first = ServerPort::claim(0, 2).unwrap();
     /// # loopy::block_on(async {
-    /// let port = first.listen_on_loop().unwrap().0.local_addr().unwrap().port();
+    /// let (listener, _) = first.listen_on_loop().unwrap();
+    /// let port = listener.local_addr().unwrap().port();
     /// let err = ServerPort::claim(port, 2).unwrap_err();
     /// assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
     /// assert!(err.to_string().starts_with(&format!("cannot listen on 127.0.0.1:{port}: ")));
