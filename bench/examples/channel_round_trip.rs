@@ -122,6 +122,9 @@ fn main() {
     println!("| channel | round trips/s (median of {RUNS}) |");
     println!("|---|---|");
     println!("| Rc<RefCell<VecDeque>> + waker | {:.2} M |", local / 1e6);
-    println!("| async-channel bounded(1) | {:.2} M |", async_channel / 1e6);
+    println!(
+        "| async-channel bounded(1) | {:.2} M |",
+        async_channel / 1e6
+    );
     println!("async-channel / local: {:.2}", async_channel / local);
 }

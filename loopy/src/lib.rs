@@ -74,6 +74,7 @@
 
 mod blocking;
 pub mod cores;
+pub mod guide;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;
