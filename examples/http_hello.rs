@@ -33,7 +33,6 @@ use std::net::SocketAddr;
 use std::pin::{pin, Pin};
 use std::process::ExitCode;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
@@ -44,9 +43,10 @@ use hyper::{Method, Request, Response};
 use loopy::net::{TcpListener, TcpStream};
 use loopy::task::TaskId;
 use loopy::JoinHandle;
-use loopy_examples::acceptor::{Acceptor, ServerPort};
+use loopy_examples::acceptor::Acceptor;
 use loopy_examples::command_line::{self, unknown};
-use loopy_examples::shutdown::{self, Shutdown, Stop};
+use loopy_examples::server_loops::run_loops;
+use loopy_examples::shutdown::{Shutdown, Stop};
 use loopy_examples::{outln, output};
 
 /// The body of every response.
@@ -84,29 +84,10 @@ type Connections = Rc<RefCell<HashMap<TaskId, JoinHandle<()>>>>;
 
 fn main() -> ExitCode {
     let options = Options::parse();
-    // Bound once, here: a taken port is one error, not one per loop.
-    let port = match ServerPort::claim(options.port, options.threads) {
-        Ok(port) => Arc::new(port),
-        Err(err) => return shutdown::exit_status("http_hello", vec![Err(err)]),
-    };
-    // One loop per thread; each serves the connections the kernel gives it.
-    let loops = loopy::cores::try_run(options.threads, move |_| {
-        let (options, port) = (options.clone(), Arc::clone(&port));
-        async move {
-            // A loop that cannot set up (out of descriptors, say) stops
-            // every loop: one error, status 1. From here on Ctrl-C and
-            // SIGTERM are ours to handle, not a kill.
-            let shutdown = Shutdown::catch()?;
-            let listening = port.listen_on_loop()?;
-            // A failure later on is the loop's result, told once all the
-            // loops have stopped.
-            io::Result::Ok(run(options, shutdown, listening).await)
-        }
-    });
-    match loops {
-        Ok(results) => shutdown::exit_status("http_hello", results),
-        Err(err) => shutdown::exit_status("http_hello", vec![Err(err)]),
-    }
+    let (port, threads) = (options.port, options.threads);
+    run_loops("http_hello", port, threads, move |shutdown, listening| {
+        run(options.clone(), shutdown, listening)
+    })
 }
 
 /// Serves until Ctrl-C or SIGTERM, or until accepting fails for good (an
