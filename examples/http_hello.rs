@@ -62,7 +62,8 @@ body's length and FNV-1a checksum.
   --port N                 listen on 127.0.0.1:N (default 8000)
   --header-timeout SECS    cut off a client whose request headers take longer (default 5)
   --grace SECS             on Ctrl-C or SIGTERM, wait this long for requests in flight (default 5)
-  --threads N              run N loops, one per thread, sharing the port (default 1)
+  --threads N              run N loops, one per thread, sharing the port
+                           (default 1; at most 4 per CPU)
   -h, --help               print this and exit";
 
 /// Command-line settings.
