@@ -9,7 +9,8 @@
 //! - answers every line, however the lines arrive in chunks, and sends each
 //!   reply whole, however big;
 //! - disconnects a client that has been idle for 60 s (`--idle-timeout
-//!   SECS`), with a goodbye line;
+//!   SECS`), with a goodbye line: one that sends nothing, and one that
+//!   stops reading its answers, so that a reply waits that long for room;
 //! - loses only the one connection when a client resets it mid-line;
 //! - on Ctrl-C or SIGTERM stops accepting, says goodbye to every client,
 //!   closes the connections and exits with status 0;
@@ -38,12 +39,13 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Duration;
 
-use loopy::net::TcpStream;
+use loopy::net::{TcpListener, TcpStream};
 use loopy::task::TaskId;
 use loopy::JoinHandle;
-use loopy_examples::acceptor::{self, Acceptor};
+use loopy_examples::acceptor::Acceptor;
 use loopy_examples::command_line::{self, unknown};
-use loopy_examples::shutdown::{self, Shutdown, Stop};
+use loopy_examples::server_loops::run_loops;
+use loopy_examples::shutdown::{Shutdown, Stop};
 use loopy_examples::{outln, output};
 
 /// The answer to every line.
@@ -63,7 +65,8 @@ Answers every line with \"Hello World!\", to many clients at once.
 
   --port N               listen on 127.0.0.1:N (default 8000)
   --idle-timeout SECS    disconnect a client silent for SECS seconds (default 60)
-  --threads N            run N loops, one per thread, sharing the port (default 1)
+  --threads N            run N loops, one per thread, sharing the port
+                         (default 1; at most 4 per CPU)
   -h, --help             print this and exit
 
 Ctrl-C or SIGTERM says goodbye to every client and exits;
@@ -95,17 +98,19 @@ type Clients = Rc<RefCell<HashMap<TaskId, Client>>>;
 
 fn main() -> ExitCode {
     let options = Options::parse();
-    // One loop per thread; each serves the clients the kernel gives it.
-    let results = loopy::cores::run(options.threads, move |_| run(options.clone()));
-    shutdown::exit_status("hello_server", results)
+    let (port, threads) = (options.port, options.threads);
+    run_loops("hello_server", port, threads, move |shutdown, listening| {
+        run(options.clone(), shutdown, listening)
+    })
 }
 
 /// Serves until Ctrl-C or SIGTERM, or until accepting fails for good (an
 /// error), then says goodbye to every client.
-async fn run(options: Options) -> io::Result<()> {
-    // From here on Ctrl-C and SIGTERM are ours to handle, not a kill.
-    let shutdown = Shutdown::catch()?;
-    let (listener, which_loop) = acceptor::listen_on_loop(options.port, options.threads)?;
+async fn run(
+    options: Options,
+    shutdown: Shutdown,
+    (listener, which_loop): (TcpListener, String),
+) -> io::Result<()> {
     outln!(
         "Listening on {} ({which_loop}idle timeout {} s); press Ctrl-C to stop",
         listener.local_addr()?,
@@ -170,35 +175,65 @@ async fn serve(stream: Rc<TcpStream>, peer: SocketAddr, clients: Clients, idle: 
 enum Ended {
     /// The client closed the connection.
     Left,
-    /// The client sent nothing for the idle timeout.
+    /// The client sent nothing, or took none of a reply, for the idle
+    /// timeout.
     Idle,
 }
 
-/// Answers every line the client sends until it closes its side or stays
-/// silent for `idle`.
+/// Answers every line the client sends until it closes its side or is
+/// idle for `idle`: sends nothing, or reads none of its answers, for that
+/// long.
 async fn answer_lines(stream: &TcpStream, idle: Duration) -> io::Result<Ended> {
     let mut buf = [0; 4096];
     // Whether bytes of a line without its '\n' have come.
     let mut partial_line = false;
     loop {
         let Ok(received) = loopy::timeout(idle, stream.recv(&mut buf)).await else {
-            let goodbye = format!("You have been idle for {} s. Goodbye!\n", idle.as_secs());
-            say_goodbye(stream, goodbye.as_bytes()).await;
-            return Ok(Ended::Idle);
+            return Ok(idle_goodbye(stream, idle).await);
         };
         let chunk = &buf[..received?];
         if chunk.is_empty() {
             // A last line without '\n' is a line too.
             if partial_line {
-                stream.send_all(HELLO).await?;
+                send_unless_idle(stream, HELLO, idle).await?;
             }
             return Ok(Ended::Left);
         }
         let lines = chunk.iter().filter(|&&byte| byte == b'\n').count();
         partial_line = chunk.last() != Some(&b'\n');
         // All the answers for this chunk in one reply, sent whole.
-        stream.send_all(&HELLO.repeat(lines)).await?;
+        if !send_unless_idle(stream, &HELLO.repeat(lines), idle).await? {
+            return Ok(idle_goodbye(stream, idle).await);
+        }
     }
+}
+
+/// Sends `reply` whole, unless the client takes none of it for `idle` (a
+/// client that stops reading is idle too): then `false`. Each part the
+/// client takes starts the wait again, so a slow reader is not idle.
+async fn send_unless_idle(
+    stream: &TcpStream,
+    mut reply: &[u8],
+    idle: Duration,
+) -> io::Result<bool> {
+    while !reply.is_empty() {
+        let Ok(sent) = loopy::timeout(idle, stream.send(reply)).await else {
+            return Ok(false);
+        };
+        match sent? {
+            0 => return Err(io::ErrorKind::WriteZero.into()),
+            sent => reply = &reply[sent..],
+        }
+    }
+    Ok(true)
+}
+
+/// Tells an idle client why it is being disconnected, if it still takes
+/// a line.
+async fn idle_goodbye(stream: &TcpStream, idle: Duration) -> Ended {
+    let goodbye = format!("You have been idle for {} s. Goodbye!\n", idle.as_secs());
+    say_goodbye(stream, goodbye.as_bytes()).await;
+    Ended::Idle
 }
 
 /// Stops serving the client, says goodbye and closes the connection.

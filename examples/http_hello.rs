@@ -40,12 +40,13 @@ use hyper::body::{Body, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response};
-use loopy::net::TcpStream;
+use loopy::net::{TcpListener, TcpStream};
 use loopy::task::TaskId;
 use loopy::JoinHandle;
-use loopy_examples::acceptor::{self, Acceptor};
+use loopy_examples::acceptor::Acceptor;
 use loopy_examples::command_line::{self, unknown};
-use loopy_examples::shutdown::{self, Shutdown, Stop};
+use loopy_examples::server_loops::run_loops;
+use loopy_examples::shutdown::{Shutdown, Stop};
 use loopy_examples::{outln, output};
 
 /// The body of every response.
@@ -61,7 +62,8 @@ body's length and FNV-1a checksum.
   --port N                 listen on 127.0.0.1:N (default 8000)
   --header-timeout SECS    cut off a client whose request headers take longer (default 5)
   --grace SECS             on Ctrl-C or SIGTERM, wait this long for requests in flight (default 5)
-  --threads N              run N loops, one per thread, sharing the port (default 1)
+  --threads N              run N loops, one per thread, sharing the port
+                           (default 1; at most 4 per CPU)
   -h, --help               print this and exit";
 
 /// Command-line settings.
@@ -83,16 +85,19 @@ type Connections = Rc<RefCell<HashMap<TaskId, JoinHandle<()>>>>;
 
 fn main() -> ExitCode {
     let options = Options::parse();
-    // One loop per thread; each serves the connections the kernel gives it.
-    let results = loopy::cores::run(options.threads, move |_| run(options.clone()));
-    shutdown::exit_status("http_hello", results)
+    let (port, threads) = (options.port, options.threads);
+    run_loops("http_hello", port, threads, move |shutdown, listening| {
+        run(options.clone(), shutdown, listening)
+    })
 }
 
 /// Serves until Ctrl-C or SIGTERM, or until accepting fails for good (an
 /// error), then drains the connections.
-async fn run(options: Options) -> io::Result<()> {
-    let shutdown = Shutdown::catch()?;
-    let (listener, which_loop) = acceptor::listen_on_loop(options.port, options.threads)?;
+async fn run(
+    options: Options,
+    shutdown: Shutdown,
+    (listener, which_loop): (TcpListener, String),
+) -> io::Result<()> {
     outln!(
         "Listening on http://{} ({which_loop}header timeout {} s); press Ctrl-C to stop",
         listener.local_addr()?,

@@ -3,6 +3,7 @@
 //! [`listen`] binds 127.0.0.1:PORT and, when it cannot, says which address
 //! failed and what to do about it: `cannot listen on 127.0.0.1:8000:
 //! Address already in use (os error 98); choose another with --port`.
+//! [`ServerPort`] does the same, once, for the loops of `--threads N`.
 //!
 //! [`Acceptor::accept`] rides out the errors that mean "not now" rather
 //! than "never". A process that has used up its file descriptors (`EMFILE`,
@@ -20,7 +21,7 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use loopy::net::{TcpListener, TcpStream};
+use loopy::net::{SharedPort, TcpListener, TcpStream};
 use rustix::io::Errno;
 
 /// How long the acceptor waits before it tries again after an error that
@@ -47,63 +48,89 @@ pub const BACKOFF: Duration = Duration::from_millis(100);
 /// # });
 /// ```
 pub fn listen(port: u16) -> io::Result<TcpListener> {
-    listen_with(port, TcpListener::bind)
+    named_address(port, TcpListener::bind)
 }
 
-/// A listener on 127.0.0.1:`port` that other listeners may share
-/// (`SO_REUSEPORT`): one per loop of a server run with `--threads N`; the
-/// kernel spreads the connections over them.
-///
-/// # Errors
-///
-/// As [`listen`]; the port is taken only if a listener without
-/// `SO_REUSEPORT` holds it.
+/// The port the loops of a server run with `--threads N` listen on,
+/// bound once in `main`, before the loops start: a port that is taken is
+/// reported once, and a second server on the same port fails as a server
+/// with one loop does (see `loopy::net::SharedPort` for how), instead of
+/// quietly taking a share of the connections.
 ///
 /// # Examples
 ///
 /// ```
+/// use loopy_examples::acceptor::ServerPort;
+///
+/// let port = ServerPort::claim(0, 1).unwrap();
 /// # loopy::block_on(async {
-/// let first = loopy_examples::acceptor::listen_shared(0).unwrap();
-/// let port = first.local_addr().unwrap().port();
-/// let second = loopy_examples::acceptor::listen_shared(port).unwrap();
-/// assert_eq!(second.local_addr().unwrap().port(), port);
-/// # });
-/// ```
-pub fn listen_shared(port: u16) -> io::Result<TcpListener> {
-    listen_with(port, TcpListener::bind_reuse_port)
-}
-
-/// The listener of one of `threads` loops serving `port`: a listener of
-/// its own when it is the only loop, one sharing the port otherwise; with
-/// the words that name the loop in its first line (`"loop 1 of 2, "`, or
-/// nothing when it is the only one).
-///
-/// # Errors
-///
-/// As [`listen`] and [`listen_shared`].
-///
-/// # Examples
-///
-/// ```
-/// # loopy::block_on(async {
-/// let (listener, which_loop) = loopy_examples::acceptor::listen_on_loop(0, 1).unwrap();
+/// let (listener, which_loop) = port.listen_on_loop().unwrap();
 /// assert_ne!(listener.local_addr().unwrap().port(), 0);
 /// assert_eq!(which_loop, "");
 /// # });
 /// ```
-pub fn listen_on_loop(port: u16, threads: usize) -> io::Result<(TcpListener, String)> {
-    if threads == 1 {
-        return Ok((listen(port)?, String::new()));
+#[derive(Debug)]
+pub struct ServerPort {
+    /// The port, with its first socket bound and listening.
+    port: SharedPort,
+    /// How many loops share it.
+    threads: usize,
+}
+
+impl ServerPort {
+    /// Binds 127.0.0.1:`port` for `threads` loops.
+    ///
+    /// # Errors
+    ///
+    /// As [`listen`]: the error says which address and that `--port`
+    /// chooses another.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use loopy_examples::acceptor::ServerPort;
+    ///
+    /// let first = ServerPort::claim(0, 2).unwrap();
+    /// # loopy::block_on(async {
+    /// let (listener, _) = first.listen_on_loop().unwrap();
+    /// let port = listener.local_addr().unwrap().port();
+    /// let err = ServerPort::claim(port, 2).unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    /// assert!(err.to_string().starts_with(&format!("cannot listen on 127.0.0.1:{port}: ")));
+    /// # });
+    /// ```
+    pub fn claim(port: u16, threads: usize) -> io::Result<ServerPort> {
+        let port = named_address(port, SharedPort::bind)?;
+        Ok(ServerPort { port, threads })
     }
-    let which_loop = format!("loop {} of {threads}, ", loopy::cores::index());
-    Ok((listen_shared(port)?, which_loop))
+
+    /// The listener of the running loop, with the words that name the
+    /// loop in its first line (`"loop 1 of 2, "`, or nothing when it is
+    /// the only one).
+    ///
+    /// # Errors
+    ///
+    /// If a listener sharing the port cannot be opened (out of file
+    /// descriptors, say): `cannot listen on 127.0.0.1:8000: ...`.
+    ///
+    /// # Examples
+    ///
+    /// See [`ServerPort`].
+    pub fn listen_on_loop(&self) -> io::Result<(TcpListener, String)> {
+        let listener = self.port.listener().map_err(|err| {
+            let addr = self.port.local_addr();
+            io::Error::new(err.kind(), format!("cannot listen on {addr}: {err}"))
+        })?;
+        if self.threads == 1 {
+            return Ok((listener, String::new()));
+        }
+        let which_loop = format!("loop {} of {}, ", loopy::cores::index(), self.threads);
+        Ok((listener, which_loop))
+    }
 }
 
 /// Binds 127.0.0.1:`port` with `bind`, saying which address failed.
-fn listen_with(
-    port: u16,
-    bind: impl FnOnce(SocketAddr) -> io::Result<TcpListener>,
-) -> io::Result<TcpListener> {
+fn named_address<L>(port: u16, bind: impl FnOnce(SocketAddr) -> io::Result<L>) -> io::Result<L> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     bind(addr).map_err(|err| {
         io::Error::new(

@@ -51,16 +51,71 @@ impl Arguments {
     }
 
     /// Takes the next argument as the number of loops `option` (that is,
-    /// `--threads`) asks for: at least one.
+    /// `--threads`) asks for: at least one, and at most
+    /// [`LOOPS_PER_CPU`] per CPU this process may use.
     ///
     /// # Errors
     ///
-    /// As [`value`](Arguments::value), and for 0.
+    /// As [`value`](Arguments::value), for 0, and for more than the bound.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use loopy_examples::command_line::{parse, unknown};
+    ///
+    /// let threads = parse("usage: server [--threads N]", 1, |threads, arg, args| {
+    ///     match arg {
+    ///         "--threads" => *threads = args.threads("--threads")?,
+    ///         _ => return Err(unknown(arg)),
+    ///     }
+    ///     Ok(())
+    /// });
+    /// ```
     pub fn threads(&mut self, option: &str) -> Result<usize, String> {
-        match self.value(option, "a number of threads")? {
-            0 => Err(format!("{option}: 0 threads would serve nobody")),
-            threads => Ok(threads),
-        }
+        let threads = self.value(option, "a number of threads")?;
+        check_threads(option, threads, available_cpus())
+    }
+}
+
+/// How many loops per CPU `--threads` accepts. A loop per CPU is the most
+/// that can run at once; a few more can still help when some wait on
+/// blocking calls; thousands only cost memory and descriptors, and starve
+/// each other (every one would look stuck to the slow-poll watchdog).
+pub const LOOPS_PER_CPU: usize = 4;
+
+/// The CPUs this process may use (1 if that cannot be known).
+fn available_cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |cpus| cpus.get())
+}
+
+/// `threads` if `option` may ask for that many loops on `cpus` CPUs.
+///
+/// # Errors
+///
+/// For 0, and for more than [`LOOPS_PER_CPU`] per CPU, saying why.
+///
+/// # Examples
+///
+/// ```
+/// use loopy_examples::command_line::check_threads;
+///
+/// assert_eq!(check_threads("--threads", 8, 2), Ok(8));
+/// let refused = check_threads("--threads", 9, 2).unwrap_err();
+/// assert_eq!(
+///     refused,
+///     "--threads: 9 is more than 4 loops per CPU (this machine has 2 CPUs); use at most 8"
+/// );
+/// assert!(check_threads("--threads", 0, 2).is_err());
+/// ```
+pub fn check_threads(option: &str, threads: usize, cpus: usize) -> Result<usize, String> {
+    let most = cpus * LOOPS_PER_CPU;
+    match threads {
+        0 => Err(format!("{option}: 0 threads would serve nobody")),
+        threads if threads > most => Err(format!(
+            "{option}: {threads} is more than {LOOPS_PER_CPU} loops per CPU \
+             (this machine has {cpus} CPUs); use at most {most}"
+        )),
+        threads => Ok(threads),
     }
 }
 

@@ -11,6 +11,7 @@
 //! - [`acceptor`]: a listening socket whose error says which address and
 //!   what to do, and an accept loop that rides out running out of file
 //!   descriptors instead of stopping for good;
+//! - [`server_loops`]: how a server binds its port and starts its loops.
 //! - [`shutdown`]: what a server waits for in its main task: Ctrl-C,
 //!   SIGTERM, or its acceptor's end.
 //!
@@ -21,4 +22,5 @@
 pub mod acceptor;
 pub mod command_line;
 pub mod output;
+pub mod server_loops;
 pub mod shutdown;

@@ -62,7 +62,7 @@ impl Shutdown {
     /// # Errors
     ///
     /// If SIGTERM or SIGQUIT cannot be caught (the process is out of file
-    /// descriptors, say).
+    /// descriptors, say): `cannot catch SIGTERM: ...`.
     ///
     /// # Panics
     ///
@@ -72,10 +72,14 @@ impl Shutdown {
     ///
     /// See [`Shutdown::wait`].
     pub fn catch() -> io::Result<Shutdown> {
+        let catch = |kind, name| {
+            signal(kind)
+                .map_err(|err| io::Error::new(err.kind(), format!("cannot catch {name}: {err}")))
+        };
         Ok(Shutdown {
             interrupt: loopy::signal::ctrl_c(),
-            terminate: signal(SignalKind::terminate())?,
-            quit: signal(SignalKind::quit())?,
+            terminate: catch(SignalKind::terminate(), "SIGTERM")?,
+            quit: catch(SignalKind::quit(), "SIGQUIT")?,
         })
     }
 

@@ -2,14 +2,18 @@
 //! [`Runtime`](crate::Runtime), and gives back what each loop returned.
 //!
 //! ```no_run
-//! use loopy::net::TcpListener;
+//! use std::sync::Arc;
+//! use loopy::net::SharedPort;
 //!
 //! // One loop per CPU, each with its own listener on port 8000.
 //! let loops = std::thread::available_parallelism().map_or(1, |n| n.get());
-//! let results = loopy::cores::run(loops, |index| async move {
+//! let port = Arc::new(SharedPort::bind("127.0.0.1:8000")?);
+//! let results = loopy::cores::run(loops, move |index| {
+//!     let port = Arc::clone(&port);
+//!     async move {
 //!     // Every loop's ctrl_c resolves on the one Ctrl-C.
 //!     let interrupted = loopy::signal::ctrl_c();
-//!     let listener = TcpListener::bind_reuse_port("127.0.0.1:8000")?;
+//!     let listener = port.listener()?;
 //!     let server = loopy::spawn(async move {
 //!         while let Ok((stream, _)) = listener.accept().await {
 //!             loopy::spawn(async move {
@@ -21,6 +25,7 @@
 //!     server.cancel();
 //!     println!("loop {index} stopped");
 //!     std::io::Result::Ok(())
+//!     }
 //! });
 //! for result in results {
 //!     result?;
@@ -64,7 +69,13 @@
 //! fair only on average. With few connections the imbalance is large: with
 //! 4 loops and 8 connections some loop gets none more than a third of the
 //! time. With thousands of connections from many source ports it evens
-//! out. All datagrams of one UDP peer land on the same socket. When a
+//! out. All datagrams of one UDP peer land on the same socket.
+//!
+//! `SO_REUSEPORT` lets any process of the same user join a port, so a
+//! second copy of a server, started by mistake, would take part of the
+//! traffic instead of failing. A [`SharedPort`](crate::net::SharedPort),
+//! bound once before `run`, gives each loop its listener and makes a
+//! second process's `SharedPort::bind` fail with `AddrInUse`. When a
 //! listener closes, the connections still waiting in its accept queue are
 //! reset and new ones are hashed over the listeners that remain. The BSDs
 //! and macOS accept the option but do not spread: the last socket bound
@@ -110,6 +121,16 @@
 //! sees it. A loop that finishes early drops its runtime (cancelling the
 //! tasks it left) and its thread ends; the others go on.
 //!
+//! # When a loop cannot start
+//!
+//! Every loop builds its runtime before any loop's future starts. If one
+//! cannot (out of file descriptors or memory), or a thread cannot be
+//! started, no future runs: [`try_run`] returns that one error, naming
+//! the loop, and [`run`] panics with it. [`try_run`] also stops every
+//! loop as soon as one loop's future returns an error, and returns that
+//! error: a server whose loop could not bind its port ends at once, with
+//! one message, instead of serving on with a loop short.
+//!
 //! If a loop's future panics, [`run`] stops the other loops before it
 //! re-raises that panic: each one's future is dropped at its next turn
 //! (the panicking thread wakes it), then its runtime with every task, and
@@ -125,6 +146,7 @@ mod affinity;
 mod group;
 
 use std::future::Future;
+use std::io;
 use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::Arc;
 use std::thread;
@@ -157,10 +179,9 @@ pub fn index() -> usize {
 /// # Panics
 ///
 /// If `n` is 0; if called inside a running loopy runtime (it blocks the
-/// thread until every loop has finished); with the first panic of a
-/// loop's future, re-raised once the other loops have stopped (a runtime
-/// that cannot be created, or a thread that cannot be started, panics the
-/// same way).
+/// thread until every loop has finished); if a loop cannot start (the
+/// error [`try_run`] would return); with the first panic of a loop's
+/// future, re-raised once the other loops have stopped.
 ///
 /// # Examples
 ///
@@ -179,6 +200,49 @@ where
     T: Send + 'static,
 {
     Builder::new().run(n, make)
+}
+
+/// Runs `make(i)`'s future on loop `i`, for `i` in `0..n`, as [`run`]
+/// does, but fails as one: the first error stops every loop and is
+/// returned. The same as `Builder::new().try_run(n, make)`.
+///
+/// # Errors
+///
+/// The first error a loop's future returned, once the other loops have
+/// stopped; or, before any future has started, the error of a loop whose
+/// runtime or thread could not be created (`loopy::cores::run could not
+/// create the runtime of loop 3: Too many open files (os error 24)`).
+///
+/// # Panics
+///
+/// As [`run`], but for a loop that cannot start.
+///
+/// # Examples
+///
+/// ```
+/// use std::io;
+///
+/// let ok = loopy::cores::try_run(2, |index| async move { io::Result::Ok(index) });
+/// assert_eq!(ok?, [0, 1]);
+///
+/// let failed = loopy::cores::try_run(2, |index| async move {
+///     if index == 1 {
+///         return Err(io::Error::other("loop 1 cannot bind"));
+///     }
+///     // Loop 0 would wait forever; loop 1's error stops it.
+///     std::future::pending::<io::Result<()>>().await
+/// });
+/// assert_eq!(failed.unwrap_err().to_string(), "loop 1 cannot bind");
+/// # io::Result::Ok(())
+/// ```
+#[track_caller]
+pub fn try_run<F, Fut, T>(n: usize, make: F) -> io::Result<Vec<T>>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = io::Result<T>> + 'static,
+    T: Send + 'static,
+{
+    Builder::new().try_run(n, make)
 }
 
 /// Settings for [`run`]: whether to pin each loop to a CPU, and each
@@ -245,6 +309,65 @@ impl Builder {
         Fut: Future<Output = T> + 'static,
         T: Send + 'static,
     {
+        let group = Arc::new(LoopGroup::new(n));
+        let outputs = self.start(n, Arc::clone(&group), make);
+        if let Some(err) = group.take_error() {
+            panic!("{err}");
+        }
+        outputs
+            .into_iter()
+            .map(|output| output.expect("a loop ends without output only when the group stopped"))
+            .collect()
+    }
+
+    /// Runs the loops as [`try_run`] does, with these settings.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_run`].
+    ///
+    /// # Panics
+    ///
+    /// As [`Builder::run`], but for a loop that cannot start.
+    #[track_caller]
+    pub fn try_run<F, Fut, T>(self, n: usize, make: F) -> io::Result<Vec<T>>
+    where
+        F: Fn(usize) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = io::Result<T>> + 'static,
+        T: Send + 'static,
+    {
+        let group = Arc::new(LoopGroup::new(n));
+        let failed = Arc::clone(&group);
+        // A loop's error is the group's: it stops the others.
+        let make = move |index| {
+            let future = make(index);
+            let failed = Arc::clone(&failed);
+            async move { future.await.map_err(|err| failed.fail_with(err)).ok() }
+        };
+        let outputs = self.start(n, Arc::clone(&group), make);
+        if let Some(err) = group.take_error() {
+            return Err(err);
+        }
+        Ok(outputs
+            .into_iter()
+            .map(|output| {
+                output
+                    .flatten()
+                    .expect("a loop ends without output only when the group stopped")
+            })
+            .collect())
+    }
+
+    /// Starts the `n` loops of `group`, waits for all of them, re-raises
+    /// the first panic, and returns each loop's output: `None` for a loop
+    /// that was stopped (the group then holds the error or the panic).
+    #[track_caller]
+    fn start<F, Fut, T>(self, n: usize, group: Arc<LoopGroup>, make: F) -> Vec<Option<T>>
+    where
+        F: Fn(usize) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = T> + 'static,
+        T: Send + 'static,
+    {
         assert!(
             n > 0,
             "loopy::cores::run needs at least one loop, and was asked for 0"
@@ -265,7 +388,6 @@ impl Builder {
         });
         // Task lists and dumps show each loop's future as made here.
         let location = Location::caller();
-        let group = Arc::new(LoopGroup::new(n));
         let make = Arc::new(make);
         let mut threads = Vec::with_capacity(n);
         for index in 0..n {
@@ -278,17 +400,20 @@ impl Builder {
             match spawned {
                 Ok(thread) => threads.push(thread),
                 Err(err) => {
-                    // Stop the loops already started before giving up.
-                    group.stop();
-                    for thread in threads {
-                        let _ = thread.join();
-                    }
-                    panic!("loopy::cores::run could not start the thread of loop {index}: {err}");
+                    // The loops already started are waiting for this one;
+                    // failing the group releases them without running.
+                    group.fail_with(io::Error::new(
+                        err.kind(),
+                        format!(
+                            "loopy::cores::run could not start the thread of loop {index}: {err}"
+                        ),
+                    ));
+                    break;
                 }
             }
         }
-        // Join in index order; a loop that panicked has stopped the others
-        // already, so these joins end.
+        // Join in index order; a loop that panicked or failed has stopped
+        // the others already, so these joins end.
         let outputs: Vec<Option<T>> = threads
             .into_iter()
             .map(|thread| {
@@ -302,9 +427,6 @@ impl Builder {
             panic::resume_unwind(payload);
         }
         outputs
-            .into_iter()
-            .map(|output| output.expect("a loop ends without output only when another panicked"))
-            .collect()
     }
 }
 
@@ -330,9 +452,23 @@ where
                 panic!("loopy::cores::run could not pin loop {index} to CPU {cpu}: {err}")
             });
         }
-        let runtime = runtime.clone().build().unwrap_or_else(|err| {
-            panic!("loopy::cores::run could not create the runtime of loop {index}: {err}")
-        });
+        let runtime = match runtime.clone().build() {
+            Ok(runtime) => runtime,
+            Err(err) => {
+                group.fail_with(io::Error::new(
+                    err.kind(),
+                    format!(
+                        "loopy::cores::run could not create the runtime of loop {index}: {err}"
+                    ),
+                ));
+                return None;
+            }
+        };
+        // No loop's future starts until every loop has its runtime: a
+        // group that cannot start serves nobody, not some for a moment.
+        if !group.all_started() {
+            return None;
+        }
         // The runtime is dropped at the end of this closure, so the tasks
         // the future left behind are dropped on this thread too.
         // `make` runs inside the loop, so it may already spawn or bind.

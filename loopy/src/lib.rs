@@ -101,6 +101,7 @@
 
 mod blocking;
 pub mod cores;
+pub mod guide;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;

@@ -68,6 +68,22 @@ impl<T: AsFd> ByteStream<T> {
         self.io.get_ref()
     }
 
+    /// Waits until a read would not block; see [`Async::readable`].
+    pub(crate) async fn readable(&self) {
+        self.io.readable().await
+    }
+
+    /// Waits until a write would not block; see [`Async::writable`].
+    pub(crate) async fn writable(&self) {
+        self.io.writable().await
+    }
+
+    /// Deregisters the socket and returns it, in blocking mode; see
+    /// [`Async::into_inner`].
+    pub(crate) fn into_inner(self) -> io::Result<T> {
+        self.io.into_inner()
+    }
+
     /// Shuts down one or both directions; immediate.
     pub(crate) fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         let how = match how {
@@ -192,6 +208,46 @@ impl<T: AsFd> StreamIo for ByteStream<T> {
             Ok(rustix::net::send(socket, buf, SendFlags::NOSIGNAL)?)
         })
     }
+}
+
+/// Receives exactly `buf.len()` bytes through `poll_recv`, or fails with
+/// `UnexpectedEof` saying how many came before the peer closed. Shared by
+/// the streams and their read halves.
+pub(crate) async fn recv_exact(
+    mut poll_recv: impl FnMut(&mut Context<'_>, &mut [u8]) -> Poll<io::Result<usize>>,
+    buf: &mut [u8],
+) -> io::Result<()> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match poll_fn(|cx| poll_recv(cx, &mut buf[filled..])).await? {
+            0 => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "recv_exact: the peer closed the connection after {filled} of {} bytes",
+                        buf.len()
+                    ),
+                ))
+            }
+            n => filled += n,
+        }
+    }
+    Ok(())
+}
+
+/// Sends all of `buf` through `poll_send`, however many sends that takes.
+/// Shared by the streams and their write halves.
+pub(crate) async fn send_all(
+    mut poll_send: impl FnMut(&mut Context<'_>, &[u8]) -> Poll<io::Result<usize>>,
+    mut buf: &[u8],
+) -> io::Result<()> {
+    while !buf.is_empty() {
+        match poll_fn(|cx| poll_send(cx, buf)).await? {
+            0 => return Err(io::ErrorKind::WriteZero.into()),
+            n => buf = &buf[n..],
+        }
+    }
+    Ok(())
 }
 
 /// Implements `futures_io::AsyncRead` and `AsyncWrite` for `$stream` and

@@ -26,17 +26,24 @@
 //! ```
 
 pub(crate) mod byte_stream;
+mod resolve;
 mod reuse_port;
+mod shared_port;
+mod split;
+mod std_socket;
 mod tcp;
 mod udp;
 mod unix;
 
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
+pub use resolve::ToSocketAddrs;
+pub use shared_port::SharedPort;
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
 pub use tcp::{TcpListener, TcpStream};
 pub use udp::UdpSocket;
 pub use unix::{UnixDatagram, UnixListener, UnixStream};
@@ -46,7 +53,7 @@ pub use unix::{UnixDatagram, UnixListener, UnixStream};
 /// # Errors
 ///
 /// As for [`TcpListener::bind`].
-pub fn listen(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+pub fn listen(addr: impl std::net::ToSocketAddrs) -> io::Result<TcpListener> {
     TcpListener::bind(addr)
 }
 
@@ -65,7 +72,7 @@ pub async fn accept(listener: &TcpListener) -> io::Result<(TcpStream, SocketAddr
 /// # Errors
 ///
 /// As for [`TcpStream::connect`].
-pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+pub async fn connect(addr: impl self::ToSocketAddrs) -> io::Result<TcpStream> {
     TcpStream::connect(addr).await
 }
 

@@ -3,19 +3,23 @@
 use std::fmt;
 use std::future::Future;
 use std::io;
-use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
+use std::net::{Shutdown, SocketAddr};
 
 use rustix::net::SocketType;
 
 use super::byte_stream::{impl_futures_io, ByteStream, StreamIo};
+use super::resolve::ToSocketAddrs;
 use super::reuse_port;
+use super::split::{self, OwnedReadHalf, OwnedWriteHalf};
+use super::std_socket::impl_std_socket;
 use crate::io::Async;
 
 /// How many finished handshakes a listener bound by
-/// [`TcpListener::bind_reuse_port`] lets wait for `accept` (the kernel caps
+/// [`TcpListener::bind_reuse_port`] or [`SharedPort`](super::SharedPort)
+/// lets wait for `accept` (the kernel caps
 /// it at `net.core.somaxconn`, 4096 by default); `TcpListener::bind` keeps
 /// the standard library's.
-const LISTEN_BACKLOG: i32 = 1024;
+pub(super) const LISTEN_BACKLOG: i32 = 1024;
 
 /// A TCP socket that accepts connections.
 ///
@@ -50,7 +54,7 @@ impl TcpListener {
     /// # Panics
     ///
     /// Outside a running loopy runtime.
-    pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+    pub fn bind(addr: impl std::net::ToSocketAddrs) -> io::Result<TcpListener> {
         let listener = std::net::TcpListener::bind(addr)?;
         TcpListener::from_std(listener)
     }
@@ -65,6 +69,11 @@ impl TcpListener {
     /// without it (by [`bind`](TcpListener::bind), say) cannot be shared.
     /// Port `0` picks a free port, which the other listeners then bind by
     /// number.
+    ///
+    /// Any process of the same user may join the group this way, a second
+    /// copy of the same server included, and take a share of the
+    /// connections. [`SharedPort`](super::SharedPort) makes a port that
+    /// only this process's loops share.
     ///
     /// # Errors
     ///
@@ -90,7 +99,7 @@ impl TcpListener {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
-    pub fn bind_reuse_port(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
+    pub fn bind_reuse_port(addr: impl std::net::ToSocketAddrs) -> io::Result<TcpListener> {
         let socket = reuse_port::bind(addr, SocketType::STREAM, "TcpListener::bind_reuse_port")?;
         rustix::net::listen(&socket, LISTEN_BACKLOG)?;
         Ok(TcpListener {
@@ -177,19 +186,38 @@ pub struct TcpStream {
 impl TcpStream {
     /// Connects to the first of `addr`'s addresses that accepts.
     ///
+    /// A host name (`"localhost:80"`, `("example.com", 80)`) is resolved
+    /// on a [`spawn_blocking`](crate::spawn_blocking) thread, so a slow
+    /// resolver holds up this task only, never the loop; a numeric
+    /// address is used at once. See [`ToSocketAddrs`].
+    ///
     /// # Errors
     ///
-    /// The OS error of the last address tried (`ConnectionRefused`, ...), or
-    /// `InvalidInput` if `addr` resolves to no address at all. Name
-    /// resolution (`"localhost:80"`) is the standard library's, which
-    /// blocks the loop while it runs; pass a `SocketAddr` to avoid it.
+    /// The resolver's error; the OS error of the last address tried
+    /// (`ConnectionRefused`, ...); or `InvalidInput` if `addr` resolves to
+    /// no address at all.
     ///
     /// # Panics
     ///
     /// Outside a running loopy runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use loopy::net::{TcpListener, TcpStream};
+    ///
+    /// loopy::block_on(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0")?;
+    ///     let port = listener.local_addr()?.port();
+    ///     let stream = TcpStream::connect(("localhost", port)).await?;
+    ///     assert_eq!(stream.peer_addr()?.port(), port);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
         let mut last_err = None;
-        for addr in addr.to_socket_addrs()? {
+        for addr in super::resolve::resolve(&addr).await? {
             match TcpStream::connect_to(addr).await {
                 Ok(stream) => return Ok(stream),
                 Err(err) => last_err = Some(err),
@@ -288,6 +316,81 @@ impl TcpStream {
         self.stream.shutdown(how)
     }
 
+    /// Waits until a read would not block: data is waiting, the peer
+    /// closed its side, or an error is pending. Each poll asks the kernel,
+    /// as [`Async::readable`](crate::io::Async::readable) does; another
+    /// task may still take the data first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let listener = loopy::net::TcpListener::bind("127.0.0.1:0")?;
+    ///     let b = loopy::net::TcpStream::connect(listener.local_addr()?).await?;
+    ///     let (a, _) = listener.accept().await?;
+    ///     b.send_all(b"x").await?;
+    ///     a.readable().await;
+    ///     let mut buf = [0; 1];
+    ///     assert_eq!(a.recv(&mut buf).await?, 1);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn readable(&self) {
+        self.stream.readable().await
+    }
+
+    /// Waits until a write would not block: there is room in the send
+    /// buffer, or an error is pending. Each poll asks the kernel, as
+    /// [`Async::writable`](crate::io::Async::writable) does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let listener = loopy::net::TcpListener::bind("127.0.0.1:0")?;
+    ///     let b = loopy::net::TcpStream::connect(listener.local_addr()?).await?;
+    ///     let (a, _) = listener.accept().await?;
+    ///     a.writable().await;
+    ///     assert_eq!(a.send(b"x").await?, 1);
+    /// #   drop(b);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn writable(&self) {
+        self.stream.writable().await
+    }
+
+    /// Splits the stream into a read half and a write half that two tasks
+    /// can own, one each; the socket closes once both are dropped. See
+    /// [`OwnedReadHalf`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let listener = loopy::net::TcpListener::bind("127.0.0.1:0")?;
+    ///     let b = loopy::net::TcpStream::connect(listener.local_addr()?).await?;
+    ///     let (a, _) = listener.accept().await?;
+    ///     let (reader, writer) = a.into_split();
+    ///     let echo = loopy::spawn(async move {
+    ///         let mut buf = [0; 4];
+    ///         reader.recv_exact(&mut buf).await?;
+    ///         writer.send_all(&buf).await
+    ///     });
+    ///     b.send_all(b"ping").await?;
+    ///     let mut buf = [0; 4];
+    ///     b.recv_exact(&mut buf).await?;
+    ///     assert_eq!(&buf, b"ping");
+    ///     echo.await.unwrap()
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn into_split(self) -> (OwnedReadHalf<TcpStream>, OwnedWriteHalf<TcpStream>) {
+        split::split(self)
+    }
+
     /// Turns Nagle's algorithm off (`true`) or on.
     ///
     /// # Errors
@@ -317,3 +420,15 @@ impl fmt::Debug for TcpStream {
 }
 
 impl_futures_io!(TcpStream);
+impl_std_socket!(
+    TcpStream,
+    std::net::TcpStream,
+    stream,
+    "TcpStream::connect(TcpListener::bind(\"127.0.0.1:0\")?.local_addr()?).await?"
+);
+impl_std_socket!(
+    TcpListener,
+    std::net::TcpListener,
+    io,
+    "TcpListener::bind(\"127.0.0.1:0\")?"
+);

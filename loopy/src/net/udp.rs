@@ -8,6 +8,7 @@ use rustix::net::SocketType;
 
 use super::reuse_port;
 use crate::io::Async;
+use crate::net::std_socket::impl_std_socket;
 
 /// A UDP socket.
 ///
@@ -180,3 +181,10 @@ impl fmt::Debug for UdpSocket {
             .finish()
     }
 }
+
+impl_std_socket!(
+    UdpSocket,
+    std::net::UdpSocket,
+    io,
+    "UdpSocket::bind(\"127.0.0.1:0\")?"
+);

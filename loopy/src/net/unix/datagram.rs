@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::address;
 use crate::io::Async;
+use crate::net::std_socket::impl_std_socket;
 
 /// A Unix datagram socket: each send is one message, delivered whole and
 /// in order (Unix datagrams, unlike UDP's, are reliable).
@@ -448,3 +449,10 @@ impl fmt::Debug for UnixDatagram {
             .finish()
     }
 }
+
+impl_std_socket!(
+    UnixDatagram,
+    std::os::unix::net::UnixDatagram,
+    io,
+    "UnixDatagram::unbound()?"
+);

@@ -8,6 +8,7 @@ use std::path::Path;
 use super::address;
 use super::UnixStream;
 use crate::io::Async;
+use crate::net::std_socket::impl_std_socket;
 
 /// A Unix stream socket that accepts connections, at a filesystem path or
 /// (on Linux) an abstract name.
@@ -205,3 +206,12 @@ impl fmt::Debug for UnixListener {
             .finish()
     }
 }
+
+impl_std_socket!(
+    UnixListener,
+    std::os::unix::net::UnixListener,
+    io,
+    "UnixListener::bind_addr(&<std::os::unix::net::SocketAddr as std::os::linux::net::SocketAddrExt>::from_abstract_name(
+        format!(\"loopy-doc-into-std-{}\", std::process::id()),
+    )?)?"
+);

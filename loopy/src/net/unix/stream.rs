@@ -13,6 +13,8 @@ use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
 
 use super::address;
 use crate::net::byte_stream::{impl_futures_io, ByteStream, StreamIo};
+use crate::net::split::{self, OwnedReadHalf, OwnedWriteHalf};
+use crate::net::std_socket::impl_std_socket;
 
 /// How long `connect` first waits before trying again when the listener's
 /// queue of unaccepted connections is full; it doubles up to
@@ -338,6 +340,75 @@ impl UnixStream {
         self.stream.get_ref().local_addr()
     }
 
+    /// Waits until a read would not block: data is waiting, the peer
+    /// closed its side, or an error is pending. Each poll asks the kernel,
+    /// as [`Async::readable`](crate::io::Async::readable) does; another
+    /// task may still take the data first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let (a, b) = loopy::net::UnixStream::pair()?;
+    ///     b.send_all(b"x").await?;
+    ///     a.readable().await;
+    ///     let mut buf = [0; 1];
+    ///     assert_eq!(a.recv(&mut buf).await?, 1);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn readable(&self) {
+        self.stream.readable().await
+    }
+
+    /// Waits until a write would not block: there is room in the send
+    /// buffer, or an error is pending. Each poll asks the kernel, as
+    /// [`Async::writable`](crate::io::Async::writable) does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let (a, b) = loopy::net::UnixStream::pair()?;
+    ///     a.writable().await;
+    ///     assert_eq!(a.send(b"x").await?, 1);
+    /// #   drop(b);
+    ///     std::io::Result::Ok(())
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn writable(&self) {
+        self.stream.writable().await
+    }
+
+    /// Splits the stream into a read half and a write half that two tasks
+    /// can own, one each; the socket closes once both are dropped. See
+    /// [`OwnedReadHalf`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// loopy::block_on(async {
+    ///     let (a, b) = loopy::net::UnixStream::pair()?;
+    ///     let (reader, writer) = a.into_split();
+    ///     let echo = loopy::spawn(async move {
+    ///         let mut buf = [0; 4];
+    ///         reader.recv_exact(&mut buf).await?;
+    ///         writer.send_all(&buf).await
+    ///     });
+    ///     b.send_all(b"ping").await?;
+    ///     let mut buf = [0; 4];
+    ///     b.recv_exact(&mut buf).await?;
+    ///     assert_eq!(&buf, b"ping");
+    ///     echo.await.unwrap()
+    /// })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn into_split(self) -> (OwnedReadHalf<UnixStream>, OwnedWriteHalf<UnixStream>) {
+        split::split(self)
+    }
+
     /// Shuts down the read side, the write side or both; immediate.
     /// After `Shutdown::Write` the peer reads end-of-file.
     ///
@@ -373,3 +444,9 @@ impl fmt::Debug for UnixStream {
 }
 
 impl_futures_io!(UnixStream);
+impl_std_socket!(
+    UnixStream,
+    std::os::unix::net::UnixStream,
+    stream,
+    "UnixStream::pair()?.0"
+);
