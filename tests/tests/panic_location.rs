@@ -50,6 +50,9 @@ fn misuse_panics_point_at_the_callers_line() {
         case!(loopy::io::Async::new(UnixStream::pair().unwrap().0)),
         case!(loopy::time::advance(Duration::from_secs(1))),
         case!(loopy::block_on(async { loopy::block_on(async {}) })),
+        case!(loopy::net::TcpListener::bind("127.0.0.1:0")),
+        case!(loopy::net::UdpSocket::bind("127.0.0.1:0")),
+        case!(loopy::net::UnixStream::pair()),
     ];
     for (line, misuse) in cases {
         let (file, at) = where_it_panicked(misuse);

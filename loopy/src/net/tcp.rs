@@ -54,7 +54,9 @@ impl TcpListener {
     /// # Panics
     ///
     /// Outside a running loopy runtime.
+    #[track_caller]
     pub fn bind(addr: impl std::net::ToSocketAddrs) -> io::Result<TcpListener> {
+        crate::task::context::require("loopy::net::TcpListener::bind");
         let listener = std::net::TcpListener::bind(addr)?;
         TcpListener::from_std(listener)
     }
@@ -99,7 +101,9 @@ impl TcpListener {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn bind_reuse_port(addr: impl std::net::ToSocketAddrs) -> io::Result<TcpListener> {
+        crate::task::context::require("loopy::net::TcpListener::bind_reuse_port");
         let socket = reuse_port::bind(addr, SocketType::STREAM, "TcpListener::bind_reuse_port")?;
         rustix::net::listen(&socket, LISTEN_BACKLOG)?;
         Ok(TcpListener {
@@ -113,7 +117,9 @@ impl TcpListener {
     /// # Errors
     ///
     /// If the mode cannot be set or the poller refuses the socket.
+    #[track_caller]
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
+        crate::task::context::require("loopy::net::TcpListener::from_std");
         listener.set_nonblocking(true)?;
         Ok(TcpListener {
             io: Async::new_nonblocking(listener)?,
@@ -245,7 +251,9 @@ impl TcpStream {
     /// # Errors
     ///
     /// If the mode cannot be set or the poller refuses the socket.
+    #[track_caller]
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        crate::task::context::require("loopy::net::TcpStream::from_std");
         Ok(TcpStream {
             stream: ByteStream::new(stream)?,
         })

@@ -46,7 +46,9 @@ impl UdpSocket {
     /// # Panics
     ///
     /// Outside a running loopy runtime.
+    #[track_caller]
     pub fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
+        crate::task::context::require("loopy::net::UdpSocket::bind");
         UdpSocket::from_std(std::net::UdpSocket::bind(addr)?)
     }
 
@@ -82,7 +84,9 @@ impl UdpSocket {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn bind_reuse_port(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
+        crate::task::context::require("loopy::net::UdpSocket::bind_reuse_port");
         let socket = reuse_port::bind(addr, SocketType::DGRAM, "UdpSocket::bind_reuse_port")?;
         Ok(UdpSocket {
             io: Async::new_nonblocking(std::net::UdpSocket::from(socket))?,
@@ -95,7 +99,9 @@ impl UdpSocket {
     /// # Errors
     ///
     /// If the mode cannot be set or the poller refuses the socket.
+    #[track_caller]
     pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
+        crate::task::context::require("loopy::net::UdpSocket::from_std");
         socket.set_nonblocking(true)?;
         Ok(UdpSocket {
             io: Async::new_nonblocking(socket)?,

@@ -119,6 +119,20 @@ pub(crate) fn with_expected<R>(what: &str, f: impl FnOnce(&Handle) -> R) -> R {
     }
 }
 
+/// Checks that a loop runs on this thread, so that a public function
+/// fails under its own name (`what`) and at its caller's line before it
+/// does anything else.
+///
+/// # Panics
+///
+/// As [`expect`].
+#[track_caller]
+pub(crate) fn require(what: &str) {
+    if !is_entered() {
+        outside(what);
+    }
+}
+
 /// The panic of a function that needs a runtime and found none.
 #[track_caller]
 #[cold]

@@ -60,7 +60,9 @@ impl UnixDatagram {
     /// # std::fs::remove_dir_all(&dir)?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixDatagram> {
+        crate::task::context::require("loopy::net::UnixDatagram::bind");
         let path = path.as_ref();
         let socket = std::os::unix::net::UnixDatagram::bind(path)
             .map_err(|err| address::naming(err, "binding", address::describe_path(path)))?;
@@ -94,7 +96,9 @@ impl UnixDatagram {
     /// # }
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn bind_addr(addr: &SocketAddr) -> io::Result<UnixDatagram> {
+        crate::task::context::require("loopy::net::UnixDatagram::bind_addr");
         let socket = std::os::unix::net::UnixDatagram::bind_addr(addr)
             .map_err(|err| address::naming(err, "binding", address::describe(addr)))?;
         UnixDatagram::from_std(socket)
@@ -121,7 +125,9 @@ impl UnixDatagram {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn unbound() -> io::Result<UnixDatagram> {
+        crate::task::context::require("loopy::net::UnixDatagram::unbound");
         UnixDatagram::from_std(std::os::unix::net::UnixDatagram::unbound()?)
     }
 
@@ -147,7 +153,9 @@ impl UnixDatagram {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
+        crate::task::context::require("loopy::net::UnixDatagram::pair");
         let (a, b) = std::os::unix::net::UnixDatagram::pair()?;
         Ok((UnixDatagram::from_std(a)?, UnixDatagram::from_std(b)?))
     }
@@ -169,7 +177,9 @@ impl UnixDatagram {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn from_std(socket: std::os::unix::net::UnixDatagram) -> io::Result<UnixDatagram> {
+        crate::task::context::require("loopy::net::UnixDatagram::from_std");
         Ok(UnixDatagram {
             io: Async::new(socket)?,
         })

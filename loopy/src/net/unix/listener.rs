@@ -75,7 +75,9 @@ impl UnixListener {
     /// # std::fs::remove_dir_all(&dir)?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixListener> {
+        crate::task::context::require("loopy::net::UnixListener::bind");
         let path = path.as_ref();
         let listener = std::os::unix::net::UnixListener::bind(path)
             .map_err(|err| address::naming(err, "binding", address::describe_path(path)))?;
@@ -111,7 +113,9 @@ impl UnixListener {
     /// # }
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn bind_addr(addr: &SocketAddr) -> io::Result<UnixListener> {
+        crate::task::context::require("loopy::net::UnixListener::bind_addr");
         let listener = std::os::unix::net::UnixListener::bind_addr(addr)
             .map_err(|err| address::naming(err, "binding", address::describe(addr)))?;
         UnixListener::from_std(listener)
@@ -137,7 +141,9 @@ impl UnixListener {
     /// # std::fs::remove_dir_all(&dir)?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
+        crate::task::context::require("loopy::net::UnixListener::from_std");
         Ok(UnixListener {
             io: Async::new(listener)?,
         })

@@ -185,7 +185,9 @@ impl UnixStream {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        crate::task::context::require("loopy::net::UnixStream::pair");
         let (a, b) = std::os::unix::net::UnixStream::pair()?;
         Ok((UnixStream::from_std(a)?, UnixStream::from_std(b)?))
     }
@@ -207,7 +209,9 @@ impl UnixStream {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
+    #[track_caller]
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        crate::task::context::require("loopy::net::UnixStream::from_std");
         Ok(UnixStream {
             stream: ByteStream::new(stream)?,
         })
