@@ -41,11 +41,12 @@
 //!    that has work is better off doing it.
 //!
 //! [`Runtime::block_on`] turns the loop until the future it was given is
-//! done. That future lives on `block_on`'s stack, not in a task: its waker
-//! sets a flag, and the loop polls it at the start of the next turn, before
-//! the tasks. It is polled at most once a turn, as any task is, and the
-//! tasks it wakes run in the same turn, so it neither starves them nor
-//! waits behind a long queue for its own turn.
+//! done. That future lives on `block_on`'s stack, not in a task, so it has
+//! no entry in the run queue; woken, it takes a place in line all the same:
+//! the queue counts the tasks ahead of it, and the loop polls it once they
+//! have run. So it takes its turn in the order it was woken, like any task
+//! (a `yield_now` in it lets every queued task run first), and nothing has
+//! to tell a queue entry for it from a task's.
 //!
 //! # The files of the loop
 //!

@@ -57,7 +57,7 @@ use crate::unwind;
 /// the scope future itself. A panic in the body or a child cancels all of
 /// them and is re-raised here; dropping the scope future cancels all of
 /// them, running their destructors before the drop returns. See the
-/// [module docs](crate::task#scopes-and-groups) for how this compares with
+/// [module docs](mod@crate::task#scopes-and-groups) for how this compares with
 /// asyncio, trio and tokio.
 ///
 /// # Panics
