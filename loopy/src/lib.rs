@@ -39,6 +39,11 @@
 //! - When that thing happens, the waker puts the task back on the run
 //!   queue, from any thread.
 //!
+//! Children that borrow from their caller are not tasks on the run queue:
+//! a [`task::scope`] future owns and polls them itself (`task/scope.rs`).
+//! A [`task::TaskGroup`] (`task/group.rs`) holds ordinary tasks and hands
+//! their results back in the order they finish.
+//!
 //! The parts under `runtime/` (reactor, timer heap, blocking pool, budget,
 //! trace) know nothing of tasks: data flows down into them, and wakers
 //! flow back up through the run queue.
@@ -70,6 +75,43 @@
 //! ```compile_fail
 //! fn send<T: Send>(_: T) {}
 //! send(loopy::Runtime::new().unwrap());
+//! ```
+//!
+//! # Testing
+//!
+//! `#[loopy::test]` runs a test on a fresh runtime; its options make the
+//! run repeatable:
+//!
+//! - `start_paused` (or [`Builder::start_paused`](runtime::Builder::start_paused)):
+//!   the clock stands still; [`time::advance`] moves it and [`time::now`]
+//!   reads it. When nothing but a timer can wake the loop, the clock jumps
+//!   to the next deadline. While a task waits on a real descriptor or a
+//!   `spawn_blocking` job runs, it does not jump: the loop waits in real
+//!   time, so a timeout never fires while real I/O may still arrive (tokio's
+//!   paused clock jumps whenever its runtime is idle).
+//! - `seed = N` (or [`Builder::seed`](runtime::Builder::seed)): ready tasks,
+//!   simultaneous I/O events and equal timers run in an order drawn from
+//!   the seed. `seeds = N` runs the test under N seeds and names the one
+//!   that fails with the command that replays it; `LOOPY_SEED=N` chooses
+//!   the seed from the shell and wins; `LOOPY_CHECK_DETERMINISM=1` runs
+//!   each seed twice and fails if the two traces differ.
+//! - [`io::duplex`] gives two connected in-memory streams, whose waits do
+//!   not stop a paused clock: with a seed, a paused clock and only such
+//!   I/O, every run of a test is the same.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! let rt = loopy::Runtime::builder().start_paused(true).build()?;
+//! rt.block_on(async {
+//!     let alarm = loopy::spawn(loopy::sleep(Duration::from_secs(3600)));
+//!     loopy::yield_now().await; // the alarm arms its timer
+//!     loopy::time::advance(Duration::from_secs(3599)).await;
+//!     assert!(!alarm.is_finished());
+//!     loopy::time::advance(Duration::from_secs(1)).await;
+//!     assert!(alarm.is_finished());
+//! });
+//! # std::io::Result::Ok(())
 //! ```
 //!
 //! # Compared with the Python loops
