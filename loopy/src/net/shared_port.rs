@@ -42,7 +42,9 @@ use crate::unwind::lock;
 /// [`loopy::cores`](crate::cores)): each loop takes a listener of its own
 /// on it with [`listener`](SharedPort::listener), and the kernel spreads
 /// the connections over them, while a second process that tries the same
-/// port fails with `AddrInUse`. The [module documentation](self) says how.
+/// port fails with `AddrInUse`: the first listener is bound and listening
+/// before `SO_REUSEPORT` is set on it, so only sockets made after it, in
+/// this process, can join (`net/shared_port.rs` tells the whole story).
 ///
 /// `SharedPort` is `Send` and `Sync`: make it before
 /// [`cores::run`](crate::cores::run), share it with the loops in an `Arc`.
