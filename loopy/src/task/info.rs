@@ -21,12 +21,14 @@ use super::TaskId;
 use crate::runtime::clock;
 use crate::runtime::trace::{Short, TaskLabel};
 
-/// The loop's record of one task, in its header (five words): where it
-/// came from, how often it was polled, what it waits on, when it was born,
-/// and where the registry keeps it.
+/// The loop's record of one task, in its header (six words): where it
+/// came from and who spawned it, how often it was polled, what it waits
+/// on, when it was born, and where the registry keeps it.
 pub(crate) struct TaskStats {
     /// Where the task was spawned (or `block_on` called).
     pub(crate) location: Cell<&'static Location<'static>>,
+    /// The task that spawned it (`TaskId::MAIN` for `block_on`'s future).
+    pub(crate) parent: TaskId,
     /// Polls so far.
     pub(crate) polls: Cell<u64>,
     /// What the last poll parked the task's waker on.
@@ -45,9 +47,10 @@ const SPAWNED_UNIT: u64 = 100_000_000;
 impl TaskStats {
     /// A record for a task spawned at `location` when the loop's clock
     /// read `now` (as `clock::nanos`).
-    pub(crate) fn new(location: &'static Location<'static>, now: u64) -> TaskStats {
+    pub(crate) fn new(location: &'static Location<'static>, now: u64, parent: TaskId) -> TaskStats {
         TaskStats {
             location: Cell::new(location),
+            parent,
             polls: Cell::new(0),
             waits: Cell::new(PollNote::NONE),
             spawned: u32::try_from(now / SPAWNED_UNIT).unwrap_or(u32::MAX),

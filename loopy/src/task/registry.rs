@@ -16,10 +16,6 @@ use super::TaskId;
 pub(crate) struct TaskRegistry {
     /// One reference per live task; `None` marks a free slot.
     slots: Vec<Option<LocalTask>>,
-    /// The task that spawned each slot's task (`TaskId::MAIN` for
-    /// `block_on`'s future): a word per task, beside its slot rather than
-    /// in its allocation.
-    parents: Vec<TaskId>,
     /// Indexes of the free slots, reused first.
     free: Vec<u32>,
     /// Names given through `task::Builder::name`.
@@ -30,13 +26,12 @@ impl TaskRegistry {
     pub(crate) fn new() -> TaskRegistry {
         TaskRegistry {
             slots: Vec::new(),
-            parents: Vec::new(),
             free: Vec::new(),
             names: HashMap::new(),
         }
     }
 
-    pub(crate) fn insert(&mut self, task: LocalTask, name: Option<Box<str>>, parent: TaskId) {
+    pub(crate) fn insert(&mut self, task: LocalTask, name: Option<Box<str>>) {
         if let Some(name) = name {
             self.names.insert(task.header().id, name);
         }
@@ -46,11 +41,9 @@ impl TaskRegistry {
                 let slot = u32::try_from(self.slots.len())
                     .expect("loopy supports at most u32::MAX live tasks per runtime");
                 self.slots.push(None);
-                self.parents.push(TaskId::MAIN);
                 slot
             }
         };
-        self.parents[slot as usize] = parent;
         task.header().stats.registry_slot.set(slot);
         self.slots[slot as usize] = Some(task);
     }
@@ -64,11 +57,6 @@ impl TaskRegistry {
             self.names.remove(&task.header().id);
         }
         Some(entry)
-    }
-
-    /// The task that spawned `task`.
-    pub(crate) fn parent(&self, task: &LocalTask) -> TaskId {
-        self.parents[task.header().stats.registry_slot.get() as usize]
     }
 
     pub(crate) fn name(&self, id: TaskId) -> Option<&str> {
@@ -88,7 +76,6 @@ impl TaskRegistry {
     pub(crate) fn take_all(&mut self) -> Vec<LocalTask> {
         self.free.clear();
         self.names.clear();
-        self.parents.clear();
         std::mem::take(&mut self.slots)
             .into_iter()
             .flatten()

@@ -389,7 +389,7 @@ mod tests {
             async {},
             TaskId(1),
             Arc::clone(&remote),
-            TaskStats::new(location, 0),
+            TaskStats::new(location, 0, TaskId::MAIN),
             TaskSpan::new(TaskId(1), None, location, Kind::Task),
         );
         let queue = RunQueue::new(remote);

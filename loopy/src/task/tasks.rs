@@ -72,7 +72,7 @@ impl Tasks {
             has_more: Cell::new(false),
             groups: RefCell::default(),
             clock: Cell::new(now),
-            main: TaskStats::new(Location::caller(), now),
+            main: TaskStats::new(Location::caller(), now, TaskId::MAIN),
         }
     }
 
@@ -184,7 +184,8 @@ impl Tasks {
     {
         let id = TaskId(self.next_id.get());
         self.next_id.set(id.0 + 1);
-        let stats = TaskStats::new(location, self.clock.get());
+        let parent = self.current.get();
+        let stats = TaskStats::new(location, self.clock.get(), parent);
         let span = TaskSpan::new(id, name.as_deref(), location, kind);
         let remote = Arc::clone(&self.run_queue.remote);
         let NewTask {
@@ -192,11 +193,10 @@ impl Tasks {
             queued,
             handle,
         } = TaskRef::allocate(future, id, remote, stats, span);
-        let parent = self.current.get();
         if instruments.tracing() {
             instruments.spawned(id, name.as_deref(), location, parent);
         }
-        self.registry.borrow_mut().insert(registry, name, parent);
+        self.registry.borrow_mut().insert(registry, name);
         self.run_queue.push(queued);
         // SAFETY: `handle` refers to the task just allocated from `future`,
         // whose output type is `F::Output`.
@@ -253,7 +253,7 @@ impl Tasks {
             };
             list.push(info(
                 header.id,
-                Some(registry.parent(task)),
+                Some(header.stats.parent),
                 registry.name(header.id),
                 &header.stats,
                 state,
