@@ -46,6 +46,16 @@ fn child() {
             "short polls" => nibbler().await.unwrap(),
             "block_on" => std::thread::sleep(Duration::from_millis(200)),
             "short threshold" => hog(80).await.unwrap(),
+            "scope" => {
+                loopy::task::scope(|s| async move {
+                    eprintln!(
+                        "child: the scope's child is spawned on line {}",
+                        line!() + 1
+                    );
+                    s.spawn(async { std::thread::sleep(Duration::from_millis(200)) });
+                })
+                .await
+            }
             "stuck" => {
                 eprintln!("child: stuck from now");
                 hog(5000).await.unwrap();
@@ -191,6 +201,26 @@ fn a_200ms_poll_is_reported_with_the_tasks_name_and_location() {
     assert!(
         warning.ends_with("(threshold 100.0ms); move blocking work to loopy::spawn_blocking"),
         "{warning}"
+    );
+}
+
+#[test]
+fn a_slow_poll_inside_a_scopes_child_names_the_child() {
+    let stderr = child_stderr("scope");
+    let line: u32 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("child: the scope's child is spawned on line "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let warnings = warnings(&stderr);
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    // The child's own id and spawn site, not the scope's task's (rustfmt
+    // may break the spawn over the next line).
+    let named = |line| format!("task 1 (spawned at {}:{line}:", file!());
+    assert!(
+        warnings[0].contains(&named(line)) || warnings[0].contains(&named(line + 1)),
+        "{stderr}"
     );
 }
 

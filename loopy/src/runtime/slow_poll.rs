@@ -121,6 +121,16 @@ impl SlowPollWatch {
         self.shared.seq.store(seq, Ordering::Release);
     }
 
+    /// The task and spawn location of the poll that started last, if one
+    /// did.
+    pub(crate) fn published(&self) -> Option<(u64, &'static Location<'static>)> {
+        let location = self.shared.location.load(Ordering::Relaxed);
+        // SAFETY: the pointer was made from a `&'static Location` by
+        // `poll_started`, or is null before the first poll.
+        let location = unsafe { location.as_ref() }?;
+        Some((self.shared.task.load(Ordering::Relaxed), location))
+    }
+
     /// The poll that started last has ended; was it slow?
     #[inline]
     pub(crate) fn poll_ended(&self) -> Option<SlowPoll> {

@@ -61,6 +61,9 @@ pub(crate) enum Polled<'a> {
     /// A poll of `block_on`'s future: whether it is ready, and whether it
     /// was woken again during the poll.
     Main { ready: bool, woken: bool },
+    /// A poll of a scope's child, inside its scope's poll: whether it
+    /// ended.
+    Scoped { ready: bool },
 }
 
 /// What one turn did, for the trace's summary line.
@@ -123,6 +126,34 @@ impl Instruments {
         }
     }
 
+    /// Polls a scope's child (`poll`), task `id` with record `stats`, in
+    /// the middle of the poll of the task that runs its scope: the child
+    /// is the running task meanwhile (for `task::id`, the task list, the
+    /// slow-poll watch and the trace), and the outer poll goes on after as
+    /// it was. `ready` says whether the child ended.
+    pub(crate) fn poll_nested<R>(
+        &self,
+        tasks: &Tasks,
+        id: TaskId,
+        stats: &TaskStats,
+        poll: impl FnOnce() -> R,
+        ready: impl FnOnce(&R) -> bool,
+    ) -> R {
+        let outer = tasks.current.get();
+        let outer_note = tasks.set_note(super::poll_note::PollNote::NONE);
+        let outer_watch = self.slow_poll.as_ref().and_then(SlowPollWatch::published);
+        let start = self.before_poll(tasks, id, stats);
+        let out = poll();
+        let polled = Polled::Scoped { ready: ready(&out) };
+        self.after_poll(tasks, id, stats, start, polled);
+        tasks.current.set(outer);
+        tasks.set_note(outer_note);
+        if let (Some(watch), Some((task, location))) = (&self.slow_poll, outer_watch) {
+            watch.poll_started(task, location);
+        }
+        out
+    }
+
     /// The part of `after_poll` that somebody watches.
     #[cold]
     #[inline(never)]
@@ -179,8 +210,11 @@ impl Instruments {
             Polled::Task(task, Ran::Unfinished) => {
                 format!("polled: pending, {}", waiting(task.is_scheduled()))
             }
-            Polled::Main { ready: true, .. } => "polled: ready".to_owned(),
+            Polled::Main { ready: true, .. } | Polled::Scoped { ready: true } => {
+                "polled: ready".to_owned()
+            }
             Polled::Main { woken, .. } => format!("polled: pending, {}", waiting(*woken)),
+            Polled::Scoped { ready: false } => format!("polled: pending, {}", waiting(false)),
         };
         self.line(format_args!("{label} {what}"));
     }

@@ -41,13 +41,15 @@ use std::cell::{Cell, RefCell};
 use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
-use std::panic::{self, AssertUnwindSafe};
+use std::panic::{self, AssertUnwindSafe, Location};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use super::context;
 use super::ready_list::{Member, MemberWaker, ReadyList};
+use super::tasks::ScopedTask;
 use crate::unwind;
 
 /// Runs `body` with a [`Scope`] whose children may borrow from the caller,
@@ -205,6 +207,7 @@ impl<'env> Scope<'env> {
     ///     assert_eq!(counts, [1, 0, 0, 2]);
     /// });
     /// ```
+    #[track_caller]
     pub fn spawn<F>(&self, future: F) -> ScopedJoinHandle<F::Output>
     where
         F: Future + 'env,
@@ -212,9 +215,11 @@ impl<'env> Scope<'env> {
     {
         let output = Rc::new(Output::default());
         let slot = Rc::clone(&output);
-        self.shared.add("loopy::task::Scope::spawn", async move {
-            slot.fill(future.await)
-        });
+        let location = Location::caller();
+        self.shared
+            .add("loopy::task::Scope::spawn", location, async move {
+                slot.fill(future.await)
+            });
         ScopedJoinHandle { output }
     }
 }
@@ -274,6 +279,7 @@ impl<'env, E: 'env> TryScope<'env, E> {
     ///     assert_eq!(out, Err("no"));
     /// });
     /// ```
+    #[track_caller]
     pub fn spawn<F, T>(&self, future: F) -> ScopedJoinHandle<T>
     where
         F: Future<Output = Result<T, E>> + 'env,
@@ -282,12 +288,14 @@ impl<'env, E: 'env> TryScope<'env, E> {
         let output = Rc::new(Output::default());
         let slot = Rc::clone(&output);
         let failed = Rc::clone(&self.shared);
-        self.shared.add("loopy::task::TryScope::spawn", async move {
-            match future.await {
-                Ok(value) => slot.fill(value),
-                Err(err) => failed.fail(err),
-            }
-        });
+        let location = Location::caller();
+        self.shared
+            .add("loopy::task::TryScope::spawn", location, async move {
+                match future.await {
+                    Ok(value) => slot.fill(value),
+                    Err(err) => failed.fail(err),
+                }
+            });
         ScopedJoinHandle { output }
     }
 }
@@ -406,6 +414,22 @@ struct Child<'env> {
     future: ChildFuture<'env>,
     /// Its waker, which also says whether a ready-list entry is fresh.
     waker: Arc<MemberWaker>,
+    /// Its id and record in the task list, shared with the loop; `None`
+    /// when the scope was started outside a runtime.
+    record: Option<Rc<ScopedTask>>,
+}
+
+impl Drop for Child<'_> {
+    fn drop(&mut self) {
+        // The child has ended, or was cancelled: the task list forgets it.
+        if let Some(record) = &self.record {
+            context::with(|handle| {
+                if let Some(handle) = handle {
+                    handle.tasks.scoped_ended(record.id);
+                }
+            });
+        }
+    }
 }
 
 /// What the scope's handles share with the scope future.
@@ -443,7 +467,12 @@ impl<'env, E> Shared<'env, E> {
 
     /// Puts `future` in a free slot, ready to be polled. `what` names the
     /// user's function for the panic message.
-    fn add(&self, what: &str, future: impl Future<Output = ()> + 'env) {
+    fn add(
+        &self,
+        what: &str,
+        location: &'static Location<'static>,
+        future: impl Future<Output = ()> + 'env,
+    ) {
         assert!(
             !self.ended.get(),
             "{what} called after its scope ended; spawn children only from the scope's body or \
@@ -453,7 +482,12 @@ impl<'env, E> Shared<'env, E> {
         let mut children = self.children.borrow_mut();
         let slot = self.free.borrow_mut().pop().unwrap_or(children.len());
         let waker = MemberWaker::new_ready(Member::Child(slot), &self.ready);
-        let child = Some(Child { future, waker });
+        let record = context::with(|handle| handle.map(|handle| handle.tasks.add_scoped(location)));
+        let child = Some(Child {
+            future,
+            waker,
+            record,
+        });
         match children.get_mut(slot) {
             Some(free) => *free = child,
             None => children.push(child),
@@ -485,7 +519,23 @@ impl<'env, E> Shared<'env, E> {
         // The table is not borrowed while the child runs: it may spawn.
         let waker = Waker::from(Arc::clone(&child.waker));
         let mut cx = Context::from_waker(&waker);
-        let polled = panic::catch_unwind(AssertUnwindSafe(|| child.future.as_mut().poll(&mut cx)));
+        let future = &mut child.future;
+        let mut poll = || panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx)));
+        // The child is the running task while it runs: the instruments
+        // see it as one.
+        let polled = match &child.record {
+            Some(record) => context::with(|handle| match handle {
+                Some(handle) => handle.instruments.poll_nested(
+                    &handle.tasks,
+                    record.id,
+                    &record.stats,
+                    &mut poll,
+                    |polled| matches!(polled, Ok(Poll::Ready(()))),
+                ),
+                None => poll(),
+            }),
+            None => poll(),
+        };
         match polled {
             Ok(Poll::Pending) => self.children.borrow_mut()[slot] = Some(child),
             Ok(Poll::Ready(())) => {

@@ -25,6 +25,13 @@ use super::span::{Kind, TaskSpan};
 use super::{JoinHandle, TaskId};
 use crate::runtime::clock;
 
+/// A child of a scope, as the loop knows it: the scope future polls it,
+/// so it has no allocation of its own, only this record.
+pub(crate) struct ScopedTask {
+    pub(crate) id: TaskId,
+    pub(crate) stats: TaskStats,
+}
+
 /// The tasks of one runtime.
 pub(crate) struct Tasks {
     /// Tasks ready to be polled.
@@ -47,6 +54,9 @@ pub(crate) struct Tasks {
     /// Whether `more` or `also` holds anything, so a poll that parked on
     /// one thing costs one load more.
     has_more: Cell<bool>,
+    /// The children of scopes, which the run queue never holds but the
+    /// task list shows: their records, by id.
+    scoped: RefCell<HashMap<TaskId, Rc<ScopedTask>>>,
     /// The group of each task that belongs to a `TaskGroup`, told when the
     /// task finishes.
     groups: RefCell<HashMap<TaskId, Weak<GroupMembers>>>,
@@ -71,6 +81,7 @@ impl Tasks {
             also: RefCell::default(),
             has_more: Cell::new(false),
             groups: RefCell::default(),
+            scoped: RefCell::default(),
             clock: Cell::new(now),
             main: TaskStats::new(Location::caller(), now, TaskId::MAIN),
         }
@@ -104,6 +115,12 @@ impl Tasks {
         self.note.set(self.note.get().with_timer(deadline));
     }
 
+    /// Replaces the running poll's note, returning the old one (a scope's
+    /// child is polled in the middle of another poll).
+    pub(crate) fn set_note(&self, note: PollNote) -> PollNote {
+        self.note.replace(note)
+    }
+
     /// The poll of task `id` has ended: what did it park its waker on
     /// first? Leaves the note empty for the next poll.
     #[inline]
@@ -134,6 +151,31 @@ impl Tasks {
         if self.has_more.get() {
             self.file_more(id);
         }
+    }
+
+    /// A scope's child made at `location` by the running task: its id and
+    /// record, which the task list shows until [`Tasks::scoped_ended`].
+    pub(crate) fn add_scoped(&self, location: &'static Location<'static>) -> Rc<ScopedTask> {
+        let id = TaskId(self.next_id.get());
+        self.next_id.set(id.0 + 1);
+        let record = Rc::new(ScopedTask {
+            id,
+            stats: TaskStats::new(location, self.clock.get(), self.current.get()),
+        });
+        self.scoped.borrow_mut().insert(id, Rc::clone(&record));
+        record
+    }
+
+    /// The scope's child `id` has ended.
+    pub(crate) fn scoped_ended(&self, id: TaskId) {
+        let mut scoped = self.scoped.borrow_mut();
+        scoped.remove(&id);
+        if scoped.is_empty() {
+            // A scope of many children leaves no table behind.
+            *scoped = HashMap::new();
+        }
+        drop(scoped);
+        self.finished(id);
     }
 
     /// `task` belongs to `group` from now on.
@@ -242,6 +284,15 @@ impl Tasks {
             TaskState::waiting(self.main.waits.get(), clock)
         };
         let mut list = vec![info(TaskId::MAIN, None, None, &self.main, main_state)];
+        for record in self.scoped.borrow().values() {
+            let state = if record.id == current {
+                TaskState::Running
+            } else {
+                TaskState::waiting(record.stats.waits.get(), clock)
+            };
+            let parent = Some(record.stats.parent);
+            list.push(info(record.id, parent, None, &record.stats, state));
+        }
         for task in registry.iter() {
             let header = task.header();
             let state = if header.id == current {
