@@ -4,8 +4,9 @@
 //! - a `POST` is answered instead with its body's length and FNV-1a
 //!   checksum, read as it streams in (a client that sends
 //!   `Expect: 100-continue` gets `100 Continue` first, from hyper);
-//! - one task per connection, in a `loopy::task::TaskGroup`, with keep-alive: a client may
-//!   send many requests on one connection (HTTP/1.0 clients too);
+//! - one task per connection, all in a `loopy::task::TaskGroup`, with
+//!   keep-alive: a client may send many requests on one connection
+//!   (HTTP/1.0 clients too);
 //! - a client that does not finish its request headers within
 //!   `--header-timeout SECS` (default 5) is cut off (hyper's
 //!   `header_read_timeout`, on loopy's timer heap); a malformed request
@@ -13,7 +14,8 @@
 //! - on Ctrl-C or SIGTERM it stops accepting, lets every connection finish
 //!   the request in flight (hyper's graceful shutdown; idle keep-alive
 //!   connections close at once), waits at most `--grace SECS` (default 5)
-//!   for them, and exits with status 0;
+//!   for them, cancels the connections still open, and exits with status
+//!   0;
 //! - with `--threads N`, it runs N independent loops (`loopy::cores::run`),
 //!   each with its own listener on the shared port (`SO_REUSEPORT`), and
 //!   each stops on the signal.

@@ -6,7 +6,8 @@
 //! printed every connection and every chunk it received, to show that
 //! timers and sockets share one loop. Here everything goes through the
 //! `log` facade with a timestamp, a client that resets its connection is
-//! logged and forgotten, Ctrl-C or SIGTERM ends the program with status 0,
+//! logged and forgotten, Ctrl-C or SIGTERM closes every connection (the
+//! clients' tasks are one `TaskGroup`) and ends the program with status 0,
 //! and SIGQUIT (`Ctrl-\`) prints its tasks and lets it carry on.
 //!
 //! Try it, and connect from other terminals:
