@@ -1,11 +1,12 @@
-//! Three demos of what a loop does: sleeping tasks, a socket server and
-//! client, and cancelling a task.
+//! Four demos of what a loop does: sleeping tasks, a socket server and
+//! client, cancelling a task, and a group of tasks that fail together.
 //!
 //! Descends from the demo program of the Python event loops loopy grew
-//! from, which ran the same three demos on generators and `select()`. Here
-//! the server survives a client that goes away, the client reads each echo
-//! whole however TCP splits it, and the cancelled task cleans up after
-//! itself.
+//! from, which ran the first three demos on generators and `select()`.
+//! Here the server survives a client that goes away, the client reads each
+//! echo whole however TCP splits it, and the cancelled task cleans up after
+//! itself. The fourth is asyncio's `TaskGroup`, which the Python loops
+//! grew into: when one task of a group fails, the others are cancelled.
 //!
 //! Try it:
 //!
@@ -13,7 +14,7 @@
 //! cargo run --example demos
 //! ```
 //!
-//! It prints, in about eight seconds:
+//! It prints, in about nine seconds:
 //!
 //! ```text
 //! --- Sleep Demo ---
@@ -32,6 +33,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use loopy::net::{TcpListener, TcpStream};
+use loopy::task::TaskGroup;
 // `command_line` answers `--help`; `outln!` is `println!` that, when
 // stdout is closed (`| head -1`), ends the program with one line on
 // stderr and status 1 instead of a panic.
@@ -48,8 +50,9 @@ const MESSAGES: [&str; 3] = [
 const USAGE: &str = "\
 usage: demos
 
-Runs three demos of an event loop, one after the other: tasks sleeping at
-once, an echo server and its client, and a task cancelled.
+Runs four demos of an event loop, one after the other: tasks sleeping at
+once, an echo server and its client, a task cancelled, and a group of
+tasks cancelled when one of them fails.
 
   -h, --help    print this and exit";
 
@@ -59,6 +62,7 @@ async fn main() -> io::Result<()> {
     sleep_demo().await;
     socket_demo().await?;
     cancellation_demo().await;
+    task_group_demo().await;
     outln!("All demos completed successfully!");
     Ok(())
 }
@@ -177,18 +181,54 @@ async fn cancellation_demo() {
 /// Counts its iterations, one a second, until it is cancelled.
 #[loopy::task]
 async fn long_running() {
-    let _cleanup = Cleanup;
+    let _cleanup = Cleanup("Long-running task".to_owned());
     for n in 1.. {
         outln!("Long-running task iteration {n}");
         loopy::sleep(Duration::from_secs(1)).await;
     }
 }
 
-/// Prints when the long-running task's future is dropped.
-struct Cleanup;
+/// Three workers in a group; the second fails. The first failure that
+/// `join_next` brings cancels the rest of the group, and each cancelled
+/// worker's destructors run: the group does not outlive its purpose.
+async fn task_group_demo() {
+    outln!("--- Task Group Demo ---");
+    let workers = TaskGroup::new();
+    for n in 1..=3 {
+        workers.spawn_named("worker", worker(n));
+    }
+    // Results come in the order the tasks end: the failing worker first,
+    // as the others would work for an hour.
+    match workers.join_next().await {
+        Some(Ok(Err(err))) => outln!("First failure: {err}; cancelling the rest"),
+        other => outln!("The group expected a failure but got {other:?}"),
+    }
+    workers.cancel();
+    let mut cancelled = 0;
+    while let Some(ended) = workers.join_next().await {
+        cancelled += usize::from(ended.is_err_and(|err| err.is_cancelled()));
+    }
+    outln!("{cancelled} workers cancelled");
+    outln!("Task group demo finished");
+}
+
+/// Works for an hour, except worker 2, which fails after half a second.
+async fn worker(n: u32) -> Result<(), String> {
+    let _cleanup = Cleanup(format!("Worker {n}"));
+    if n == 2 {
+        loopy::sleep(Duration::from_millis(500)).await;
+        return Err(format!("worker {n} ran out of work"));
+    }
+    loopy::sleep(Duration::from_secs(3600)).await;
+    Ok(())
+}
+
+/// Prints `NAME cleanup` when dropped: when its task's future is dropped,
+/// whether the task ended or was cancelled.
+struct Cleanup(String);
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        outln!("Long-running task cleanup");
+        outln!("{} cleanup", self.0);
     }
 }

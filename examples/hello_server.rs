@@ -31,8 +31,6 @@
 //! nc 127.0.0.1 8000
 //! ```
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -40,10 +38,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use loopy::net::{TcpListener, TcpStream};
-use loopy::task::TaskId;
-use loopy::JoinHandle;
+use loopy::task::TaskGroup;
 use loopy_examples::acceptor::Acceptor;
 use loopy_examples::command_line::{self, unknown};
+use loopy_examples::draining::Draining;
 use loopy_examples::server_loops::run_loops;
 use loopy_examples::shutdown::{Shutdown, Stop};
 use loopy_examples::{outln, output};
@@ -54,7 +52,8 @@ const HELLO: &[u8] = b"Hello World!\n";
 /// What a client gets when the server shuts down.
 const SHUTTING_DOWN: &[u8] = b"The server is shutting down. Goodbye!\n";
 
-/// How long a goodbye to one client may take before it is closed anyway.
+/// How long a goodbye to one client may take before it is closed anyway:
+/// the grace period of the clients' group on shutdown.
 const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// What `--help` prints.
@@ -83,19 +82,6 @@ struct Options {
     threads: usize,
 }
 
-/// A connected client: its connection, shared with its task, so that the
-/// server can say goodbye on shutdown.
-struct Client {
-    /// The connection, which outlives the task when the server cancels it
-    /// to say goodbye.
-    stream: Rc<TcpStream>,
-    /// The task serving the client, to cancel on shutdown.
-    task: JoinHandle<()>,
-}
-
-/// The clients connected now, by the id of the task serving each.
-type Clients = Rc<RefCell<HashMap<TaskId, Client>>>;
-
 fn main() -> ExitCode {
     let options = Options::parse();
     let (port, threads) = (options.port, options.threads);
@@ -116,9 +102,16 @@ async fn run(
         listener.local_addr()?,
         options.idle_timeout.as_secs()
     );
-    let clients = Clients::default();
+    // Every client's task, so that shutdown can reach them all.
+    let clients = Rc::new(TaskGroup::new());
+    let draining = Draining::default();
     let acceptor = Acceptor::new(listener, output::stderr_line);
-    let mut server = accept_clients(acceptor, Rc::clone(&clients), options.idle_timeout);
+    let mut server = accept_clients(
+        acceptor,
+        Rc::clone(&clients),
+        draining.clone(),
+        options.idle_timeout,
+    );
 
     let stop = shutdown.wait(&mut server).await?;
     if !matches!(stop, Stop::AcceptorEnded(_)) {
@@ -126,12 +119,11 @@ async fn run(
         server.cancel();
         let _ = server.await;
     }
-    let clients: Vec<Client> = clients.borrow_mut().drain().map(|(_, c)| c).collect();
     outln!("{stop}; closing {} client(s)", clients.len());
-    let goodbyes: Vec<_> = clients.into_iter().map(close).collect();
-    for goodbye in goodbyes {
-        let _ = goodbye.await;
-    }
+    // Each client says goodbye and closes; one that does not take its
+    // goodbye in time is cancelled, which closes its connection.
+    draining.start();
+    clients.shutdown(GOODBYE_TIMEOUT).await;
     outln!("Stopped");
     stop.into_result()
 }
@@ -141,34 +133,37 @@ async fn run(
 #[loopy::task(name = "acceptor")]
 async fn accept_clients(
     mut acceptor: Acceptor,
-    clients: Clients,
+    clients: Rc<TaskGroup<()>>,
+    draining: Draining,
     idle_timeout: Duration,
 ) -> io::Error {
     loop {
-        let (stream, peer) = match acceptor.accept().await {
+        let (stream, peer) = match acceptor.accept_for(&clients).await {
             Ok(accepted) => accepted,
             Err(err) => return err,
         };
-        let stream = Rc::new(stream);
-        let task = serve(Rc::clone(&stream), peer, Rc::clone(&clients), idle_timeout);
-        // The task has not run yet (it runs when this one waits), so it
-        // finds itself in the map when it ends.
-        let mut clients = clients.borrow_mut();
-        clients.insert(task.id(), Client { stream, task });
+        clients.spawn_named(
+            "client",
+            serve(stream, peer, draining.clone(), idle_timeout),
+        );
         outln!("{peer} connected ({} connected)", clients.len());
     }
 }
 
-/// Serves one client until it leaves, falls silent or fails, then removes
-/// it from `clients`.
-#[loopy::task(name = "client")]
-async fn serve(stream: Rc<TcpStream>, peer: SocketAddr, clients: Clients, idle: Duration) {
-    match answer_lines(&stream, idle).await {
-        Ok(Ended::Left) => outln!("{peer} left"),
-        Ok(Ended::Idle) => outln!("{peer} was idle for {} s, disconnected", idle.as_secs()),
-        Err(err) => outln!("{peer} dropped: {err}"),
+/// Serves one client until it leaves, falls silent or fails, or until the
+/// server shuts down: then says goodbye and closes the connection.
+async fn serve(stream: TcpStream, peer: SocketAddr, draining: Draining, idle: Duration) {
+    match draining.unless_started(answer_lines(&stream, idle)).await {
+        Some(Ok(Ended::Left)) => outln!("{peer} left"),
+        Some(Ok(Ended::Idle)) => {
+            outln!("{peer} was idle for {} s, disconnected", idle.as_secs());
+        }
+        Some(Err(err)) => outln!("{peer} dropped: {err}"),
+        None => {
+            say_goodbye(&stream, SHUTTING_DOWN).await;
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
     }
-    clients.borrow_mut().remove(&loopy::task::id());
 }
 
 /// How a client's session ended, when it did not fail.
@@ -234,16 +229,6 @@ async fn idle_goodbye(stream: &TcpStream, idle: Duration) -> Ended {
     let goodbye = format!("You have been idle for {} s. Goodbye!\n", idle.as_secs());
     say_goodbye(stream, goodbye.as_bytes()).await;
     Ended::Idle
-}
-
-/// Stops serving the client, says goodbye and closes the connection.
-#[loopy::task(name = "goodbye")]
-async fn close(client: Client) {
-    client.task.cancel();
-    // Wait until the task has dropped its share of the connection.
-    let _ = client.task.await;
-    say_goodbye(&client.stream, SHUTTING_DOWN).await;
-    let _ = client.stream.shutdown(std::net::Shutdown::Both);
 }
 
 /// Sends `goodbye`, unless the client does not take it within

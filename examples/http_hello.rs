@@ -4,8 +4,9 @@
 //! - a `POST` is answered instead with its body's length and FNV-1a
 //!   checksum, read as it streams in (a client that sends
 //!   `Expect: 100-continue` gets `100 Continue` first, from hyper);
-//! - one `#[loopy::task]` per connection, with keep-alive: a client may
-//!   send many requests on one connection (HTTP/1.0 clients too);
+//! - one task per connection, all in a `loopy::task::TaskGroup`, with
+//!   keep-alive: a client may send many requests on one connection
+//!   (HTTP/1.0 clients too);
 //! - a client that does not finish its request headers within
 //!   `--header-timeout SECS` (default 5) is cut off (hyper's
 //!   `header_read_timeout`, on loopy's timer heap); a malformed request
@@ -13,7 +14,8 @@
 //! - on Ctrl-C or SIGTERM it stops accepting, lets every connection finish
 //!   the request in flight (hyper's graceful shutdown; idle keep-alive
 //!   connections close at once), waits at most `--grace SECS` (default 5)
-//!   for them, and exits with status 0;
+//!   for them, cancels the connections still open, and exits with status
+//!   0;
 //! - with `--threads N`, it runs N independent loops (`loopy::cores::run`),
 //!   each with its own listener on the shared port (`SO_REUSEPORT`), and
 //!   each stops on the signal.
@@ -26,14 +28,12 @@
 //! ```
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::future::{poll_fn, Future};
 use std::io;
 use std::net::SocketAddr;
 use std::pin::{pin, Pin};
 use std::process::ExitCode;
 use std::rc::Rc;
-use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use hyper::body::{Body, Incoming};
@@ -41,10 +41,10 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response};
 use loopy::net::{TcpListener, TcpStream};
-use loopy::task::TaskId;
-use loopy::JoinHandle;
+use loopy::task::TaskGroup;
 use loopy_examples::acceptor::Acceptor;
 use loopy_examples::command_line::{self, unknown};
+use loopy_examples::draining::Draining;
 use loopy_examples::server_loops::run_loops;
 use loopy_examples::shutdown::{Shutdown, Stop};
 use loopy_examples::{outln, output};
@@ -79,10 +79,6 @@ struct Options {
     threads: usize,
 }
 
-/// The connections being served, by the id of the task serving each, so
-/// that shutdown can wait for them.
-type Connections = Rc<RefCell<HashMap<TaskId, JoinHandle<()>>>>;
-
 fn main() -> ExitCode {
     let options = Options::parse();
     let (port, threads) = (options.port, options.threads);
@@ -103,7 +99,8 @@ async fn run(
         listener.local_addr()?,
         options.header_timeout.as_secs()
     );
-    let connections = Connections::default();
+    // Every connection's task, so that shutdown can wait for them all.
+    let connections = Rc::new(TaskGroup::new());
     let draining = Draining::default();
     let acceptor = Acceptor::new(listener, output::stderr_line);
     let mut server = accept_connections(
@@ -119,24 +116,20 @@ async fn run(
         server.cancel();
         let _ = server.await;
     }
-    let mut open: Vec<JoinHandle<()>> = connections.borrow_mut().drain().map(|(_, c)| c).collect();
-    outln!("{stop}; finishing {} connection(s)", open.len());
+    outln!("{stop}; finishing {} connection(s)", connections.len());
     draining.start();
-    let all_done = async {
-        for connection in &mut open {
-            // Each connection says how it ended; a panic, the only error
-            // a handle can bring, was printed by the panic hook.
-            let _ = connection.await;
-        }
-    };
-    if loopy::timeout(options.grace, all_done).await.is_err() {
+    connections.shutdown(options.grace).await;
+    // Each connection said how it ended; a panic was printed by the panic
+    // hook; the ones the grace period cut off were cancelled.
+    let mut cut_off = 0;
+    while let Some(ended) = connections.join_next().await {
+        cut_off += usize::from(ended.is_err_and(|err| err.is_cancelled()));
+    }
+    if cut_off > 0 {
         outln!(
-            "{} s grace period over; closing the rest",
+            "{} s grace period over; closed the {cut_off} connection(s) left",
             options.grace.as_secs()
         );
-    }
-    for connection in open {
-        connection.cancel();
     }
     outln!("Stopped");
     stop.into_result()
@@ -147,37 +140,23 @@ async fn run(
 #[loopy::task(name = "acceptor")]
 async fn accept_connections(
     mut acceptor: Acceptor,
-    connections: Connections,
+    connections: Rc<TaskGroup<()>>,
     draining: Draining,
     header_timeout: Duration,
 ) -> io::Error {
     loop {
-        let (stream, peer) = match acceptor.accept().await {
+        let (stream, peer) = match acceptor.accept_for(&connections).await {
             Ok(accepted) => accepted,
             Err(err) => return err,
         };
-        let task = serve(
-            stream,
-            peer,
-            Rc::clone(&connections),
-            draining.clone(),
-            header_timeout,
-        );
-        // The task has not run yet, so it finds itself here when it ends.
-        connections.borrow_mut().insert(task.id(), task);
+        let connection = serve(stream, peer, draining.clone(), header_timeout);
+        connections.spawn_named("connection", connection);
     }
 }
 
 /// Serves one connection with hyper until the client leaves, errs, or the
-/// server drains; then removes it from `connections`.
-#[loopy::task(name = "connection")]
-async fn serve(
-    stream: TcpStream,
-    peer: SocketAddr,
-    connections: Connections,
-    draining: Draining,
-    header_timeout: Duration,
-) {
+/// server drains.
+async fn serve(stream: TcpStream, peer: SocketAddr, draining: Draining, header_timeout: Duration) {
     let requests = Rc::new(RefCell::new(0u64));
     let counted = Rc::clone(&requests);
     let hello = service_fn(move |request: Request<Incoming>| {
@@ -205,7 +184,6 @@ async fn serve(
         Ok(()) => outln!("{peer} served {requests} request(s)"),
         Err(err) => outln!("{peer} served {requests} request(s), then: {err}"),
     }
-    connections.borrow_mut().remove(&loopy::task::id());
 }
 
 /// `Hello, World!`, or for a `POST` the length and checksum of its body,
@@ -257,48 +235,6 @@ impl Checksum {
         for &byte in bytes {
             self.hash = (self.hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
         }
-    }
-}
-
-/// Tells every connection task that the server is shutting down.
-#[derive(Clone, Default)]
-struct Draining {
-    /// Shared by the server and every connection task.
-    state: Rc<RefCell<DrainingState>>,
-}
-
-/// Whether shutdown began, and who to tell when it does.
-#[derive(Default)]
-struct DrainingState {
-    /// Set once, when the server stops accepting.
-    started: bool,
-    /// The connection tasks waiting to hear it.
-    waiters: Vec<Waker>,
-}
-
-impl Draining {
-    /// Begins the shutdown and wakes every connection task.
-    fn start(&self) {
-        let waiters = {
-            let mut state = self.state.borrow_mut();
-            state.started = true;
-            std::mem::take(&mut state.waiters)
-        };
-        for waiter in waiters {
-            waiter.wake();
-        }
-    }
-
-    /// Ready once the shutdown began; until then keeps `cx`'s waker.
-    fn poll_started(&self, cx: &mut std::task::Context<'_>) -> Poll<()> {
-        let mut state = self.state.borrow_mut();
-        if state.started {
-            return Poll::Ready(());
-        }
-        if !state.waiters.iter().any(|w| w.will_wake(cx.waker())) {
-            state.waiters.push(cx.waker().clone());
-        }
-        Poll::Pending
     }
 }
 

@@ -6,7 +6,8 @@
 //! printed every connection and every chunk it received, to show that
 //! timers and sockets share one loop. Here everything goes through the
 //! `log` facade with a timestamp, a client that resets its connection is
-//! logged and forgotten, Ctrl-C or SIGTERM ends the program with status 0,
+//! logged and forgotten, Ctrl-C or SIGTERM closes every connection (the
+//! clients' tasks are one `TaskGroup`) and ends the program with status 0,
 //! and SIGQUIT (`Ctrl-\`) prints its tasks and lets it carry on.
 //!
 //! Try it, and connect from other terminals:
@@ -22,10 +23,12 @@
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use log::{info, warn};
 use loopy::net::TcpStream;
+use loopy::task::TaskGroup;
 use loopy_examples::acceptor::{self, Acceptor};
 use loopy_examples::command_line::{self, unknown};
 use loopy_examples::errln;
@@ -74,13 +77,18 @@ async fn run(port: u16) -> io::Result<()> {
     let listener = acceptor::listen(port)?;
     info!("Listening on {}", listener.local_addr()?);
     let _ticker = count();
-    let mut server = serve(Acceptor::new(listener, |line| warn!("{line}")));
+    let clients = Rc::new(TaskGroup::new());
+    let acceptor = Acceptor::new(listener, |line| warn!("{line}"));
+    let mut server = serve(acceptor, Rc::clone(&clients));
     let stop = shutdown.wait(&mut server).await?;
     if !matches!(stop, Stop::AcceptorEnded(_)) {
         info!("{stop}; stopping");
     }
-    // Ending `main` drops the ticker, the server and the clients' tasks
-    // with the runtime.
+    // The clients only log what comes, so they need no grace: each is
+    // cancelled, and says so, before `Stopped`. Ending `main` drops the
+    // ticker and the server with the runtime.
+    clients.shutdown(Duration::ZERO).await;
+    info!("Stopped");
     stop.into_result()
 }
 
@@ -97,24 +105,34 @@ async fn count() {
 /// Accepts connections and logs each in a task of its own, until accepting
 /// fails for good.
 #[loopy::task(name = "acceptor")]
-async fn serve(mut acceptor: Acceptor) -> io::Error {
+async fn serve(mut acceptor: Acceptor, clients: Rc<TaskGroup<()>>) -> io::Error {
     loop {
-        let (stream, peer) = match acceptor.accept().await {
+        let (stream, peer) = match acceptor.accept_for(&clients).await {
             Ok(accepted) => accepted,
             Err(err) => return err,
         };
         info!("Accept from {peer}");
-        log_client(stream, peer);
+        clients.spawn_named("client", log_client(stream, peer));
     }
 }
 
-/// Logs what `peer` sends and when it leaves.
-#[loopy::task(name = "client")]
+/// Logs what `peer` sends and when it leaves, or when the server closes
+/// the connection on its way out.
 async fn log_client(stream: TcpStream, peer: SocketAddr) {
+    let _closed = Closed(peer);
     if let Err(err) = log_received(&stream, peer).await {
         warn!("Error from {peer}: {err}");
     }
-    info!("Closed {peer}");
+}
+
+/// Logs `Closed PEER` when dropped: when its client task ends, or is
+/// cancelled.
+struct Closed(SocketAddr);
+
+impl Drop for Closed {
+    fn drop(&mut self) {
+        info!("Closed {}", self.0);
+    }
 }
 
 /// Logs every chunk `peer` sends, until it closes its side.

@@ -22,9 +22,9 @@ impl Echo {
 pub struct Sizes {
     /// spawn_join: tasks spawned and joined.
     pub spawn_join: usize,
-    /// group_join_10k and spawn_join_10k: children per round.
+    /// group_join_10k, taskgroup_join_10k and spawn_join_10k: children per round.
     pub group_children: usize,
-    /// group_join_10k and spawn_join_10k: rounds, each spawning and joining
+    /// group_join_10k, taskgroup_join_10k and spawn_join_10k: rounds, each spawning and joining
     /// `group_children` children.
     pub group_rounds: usize,
     /// yield_pingpong: yields by each of the two tasks.

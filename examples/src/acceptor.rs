@@ -17,11 +17,15 @@
 //! again once it accepts.
 
 use std::fmt;
+use std::future::{poll_fn, Future};
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::pin::pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use loopy::net::{SharedPort, TcpListener, TcpStream};
+use loopy::task::TaskGroup;
 use rustix::io::Errno;
 
 /// How long the acceptor waits before it tries again after an error that
@@ -213,6 +217,46 @@ impl Acceptor {
                 Err(err) => return Err(err),
             }
         }
+    }
+    /// Waits for the next connection as [`accept`](Acceptor::accept) does,
+    /// and meanwhile takes the results of the tasks of `clients` that
+    /// ended: a group keeps each result until `join_next` takes it, so a
+    /// server that never asked would hold every client it ever served.
+    /// What is left in `clients` is the clients still connected. A client
+    /// task's panic, its only error here, was printed by the panic hook.
+    ///
+    /// # Errors
+    ///
+    /// As [`accept`](Acceptor::accept).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use loopy::task::TaskGroup;
+    /// use loopy_examples::acceptor::{listen, Acceptor};
+    ///
+    /// # loopy::block_on(async {
+    /// let listener = listen(0).unwrap();
+    /// let addr = listener.local_addr().unwrap();
+    /// let mut acceptor = Acceptor::new(listener, loopy_examples::output::stderr_line);
+    /// let clients = TaskGroup::new();
+    /// clients.spawn(async {});
+    /// loopy::yield_now().await; // The client task ends.
+    /// let _client = std::net::TcpStream::connect(addr).unwrap();
+    /// let (_stream, _peer) = acceptor.accept_for(&clients).await.unwrap();
+    /// assert!(clients.is_empty(), "the ended client was taken");
+    /// # });
+    /// ```
+    pub async fn accept_for<T: 'static>(
+        &mut self,
+        clients: &TaskGroup<T>,
+    ) -> io::Result<(TcpStream, SocketAddr)> {
+        let mut accepted = pin!(self.accept());
+        poll_fn(|cx| {
+            while let Poll::Ready(Some(_)) = pin!(clients.join_next()).poll(cx) {}
+            accepted.as_mut().poll(cx)
+        })
+        .await
     }
 }
 

@@ -12,6 +12,8 @@
 //!   what to do, and an accept loop that rides out running out of file
 //!   descriptors instead of stopping for good;
 //! - [`server_loops`]: how a server binds its port and starts its loops.
+//! - [`draining`]: the word a server gives its connection tasks to finish
+//!   up when it stops.
 //! - [`shutdown`]: what a server waits for in its main task: Ctrl-C,
 //!   SIGTERM, or its acceptor's end.
 //!
@@ -21,6 +23,7 @@
 
 pub mod acceptor;
 pub mod command_line;
+pub mod draining;
 pub mod output;
 pub mod server_loops;
 pub mod shutdown;

@@ -2,8 +2,9 @@
 //! with several requests on one connection, HTTP/1.0, a 10 MB upload with
 //! `Expect: 100-continue` answered with its checksum, a malformed request
 //! answered with 400 while the server lives on, headers sent too slowly
-//! cut off by `header_read_timeout`, a clean Ctrl-C, and two loops on one
-//! port (`--threads 2`) that SIGTERM stops together.
+//! cut off by `header_read_timeout`, a clean Ctrl-C, a request still in
+//! flight cut off after the grace period, and two loops on one port
+//! (`--threads 2`) that SIGTERM stops together.
 //!
 //! Needs `curl` (`.ci/run` installs it) and the examples' `hyper` feature:
 //! `cargo test -p loopy-examples --features hyper --test http_hello`.
@@ -145,6 +146,27 @@ fn ctrl_c_closes_kept_alive_connections_and_exits_0() {
     assert_eq!(read_to_end(&mut client), "");
     server.expect("Stopped");
     assert!(server.exit_status().success());
+}
+
+#[test]
+fn a_request_still_in_flight_after_the_grace_period_is_cut_off() {
+    let (mut server, port) = start_server(&["--grace", "1"]);
+    let mut client = connect(port);
+    // A POST whose body never ends: the request stays in flight. Its
+    // `100 Continue` says the server is reading the body.
+    client
+        .write_all(b"POST / HTTP/1.1\r\nHost: loopy\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n")
+        .unwrap();
+    let mut go_on = [0; 25];
+    client.read_exact(&mut go_on).unwrap();
+    assert_eq!(&go_on, b"HTTP/1.1 100 Continue\r\n\r\n");
+    client.write_all(b"half").unwrap();
+    server.interrupt();
+    server.expect("Ctrl-C: no longer accepting; finishing 1 connection(s)");
+    server.expect("1 s grace period over; closed the 1 connection(s) left");
+    server.expect("Stopped");
+    assert!(server.exit_status().success());
+    let _ = read_to_end(&mut client);
 }
 
 /// Reads one response to a `GET /` on `client`, up to its body.

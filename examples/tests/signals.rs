@@ -42,6 +42,9 @@ fn sigterm_ends_the_ticker_server_with_status_0() {
     ticker.wait_for(&format!("Accept from {}", client.local_addr().unwrap()));
     ticker.signal(Signal::TERM);
     ticker.expect("SIGTERM: no longer accepting; stopping");
+    // Its client is cancelled on the way out, and says so.
+    ticker.expect(&format!("Closed {}", client.local_addr().unwrap()));
+    ticker.expect("Stopped");
     assert_eq!(ticker.exit_status().code(), Some(0));
 }
 

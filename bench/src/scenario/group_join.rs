@@ -1,8 +1,10 @@
-//! group_join_10k and spawn_join_10k: spawn 10,000 children that each
-//! return a number and join them all, over and over. group_join_10k does it
-//! the runtime's structured way (loopy: `task::scope`; tokio: a `JoinSet`,
-//! with `spawn` or, under a `LocalSet`, `spawn_local`); spawn_join_10k does
-//! it with plain spawn and one handle per child, on every runtime.
+//! group_join_10k, taskgroup_join_10k and spawn_join_10k: spawn 10,000
+//! children that each return a number and join them all, over and over.
+//! group_join_10k does it the runtime's structured way (loopy:
+//! `task::scope`; tokio: a `JoinSet`, with `spawn` or, under a `LocalSet`,
+//! `spawn_local`); taskgroup_join_10k the same with loopy's `TaskGroup`
+//! drained with `join_next` as the `JoinSet` is; spawn_join_10k does it
+//! with plain spawn and one handle per child, on every runtime.
 
 use std::future::Future;
 use std::time::Instant;
@@ -53,6 +55,21 @@ pub fn loopy_scope(children: usize, rounds: usize) -> Vec<f64> {
                 .collect();
             join_in_order(handles).await
         })
+    })
+}
+
+/// loopy's `TaskGroup`, joined in completion order.
+pub fn loopy_task_group(children: usize, rounds: usize) -> Vec<f64> {
+    timed::<Loopy, _>(children, rounds, move |_| async move {
+        let group = loopy::task::TaskGroup::new();
+        for i in 0..children as u64 {
+            group.spawn(async move { i });
+        }
+        let mut sum = 0;
+        while let Some(out) = group.join_next().await {
+            sum += out.expect("task panicked");
+        }
+        sum
     })
 }
 

@@ -56,6 +56,9 @@ pub enum Scenario {
     /// Spawn 10,000 children the structured way (a scope, a `JoinSet`);
     /// join them all; again and again.
     GroupJoin,
+    /// The same with loopy's `TaskGroup` (the tokio rows are a `JoinSet`
+    /// again: the group for `'static` tasks against tokio's).
+    TaskGroupJoin,
     /// The same with plain spawn and one handle per child.
     SpawnJoinSmall,
     /// Two tasks yield in turn.
@@ -78,9 +81,10 @@ pub enum Scenario {
 
 impl Scenario {
     /// Every scenario, in table order.
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 12] = [
         Scenario::SpawnJoin,
         Scenario::GroupJoin,
+        Scenario::TaskGroupJoin,
         Scenario::SpawnJoinSmall,
         Scenario::YieldPingpong,
         Scenario::WakeChain,
@@ -97,6 +101,7 @@ impl Scenario {
         match self {
             Scenario::SpawnJoin => "spawn_join",
             Scenario::GroupJoin => "group_join_10k",
+            Scenario::TaskGroupJoin => "taskgroup_join_10k",
             Scenario::SpawnJoinSmall => "spawn_join_10k",
             Scenario::YieldPingpong => "yield_pingpong",
             Scenario::WakeChain => "wake_chain",
@@ -131,7 +136,7 @@ impl Scenario {
         const MEMORY_CONN: &[Metric] = &[cost("bytes/idle conn")];
         match self {
             Scenario::SpawnJoin => SPAWN_JOIN,
-            Scenario::GroupJoin | Scenario::SpawnJoinSmall => CHILDREN,
+            Scenario::GroupJoin | Scenario::TaskGroupJoin | Scenario::SpawnJoinSmall => CHILDREN,
             Scenario::YieldPingpong => YIELD,
             Scenario::WakeChain => WAKE,
             Scenario::Timers | Scenario::TimersSmall => TIMERS,
@@ -145,7 +150,7 @@ impl Scenario {
     /// Runs the scenario once on `contender`; `None` if it has no such
     /// scenario (the raw loops have no tasks, so they only do I/O).
     pub fn run(self, contender: Contender, sizes: &Sizes) -> Option<Vec<f64>> {
-        if self == Scenario::GroupJoin {
+        if matches!(self, Scenario::GroupJoin | Scenario::TaskGroupJoin) {
             return self.run_group(contender, sizes);
         }
         match contender {
@@ -162,7 +167,9 @@ impl Scenario {
     fn run_on<R: Runtime>(self, sizes: &Sizes) -> Vec<f64> {
         match self {
             Scenario::SpawnJoin => spawn_join::run::<R>(sizes.spawn_join),
-            Scenario::GroupJoin => unreachable!("group_join_10k has a runner per contender"),
+            Scenario::GroupJoin | Scenario::TaskGroupJoin => {
+                unreachable!("{} has a runner per contender", self.name())
+            }
             Scenario::SpawnJoinSmall => {
                 group_join::spawn_handles::<R>(sizes.group_children, sizes.group_rounds)
             }
@@ -177,11 +184,15 @@ impl Scenario {
         }
     }
 
-    /// group_join_10k, whose structured join each runtime spells its own
-    /// way; smol has no group type, and the raw loops no tasks.
+    /// group_join_10k and taskgroup_join_10k, whose structured join each
+    /// runtime spells its own way; smol has no group type, and the raw
+    /// loops no tasks.
     fn run_group(self, contender: Contender, sizes: &Sizes) -> Option<Vec<f64>> {
         let (children, rounds) = (sizes.group_children, sizes.group_rounds);
         match contender {
+            Contender::Loopy if self == Scenario::TaskGroupJoin => {
+                Some(group_join::loopy_task_group(children, rounds))
+            }
             Contender::Loopy => Some(group_join::loopy_scope(children, rounds)),
             Contender::Tokio => Some(group_join::tokio_join_set(children, rounds)),
             Contender::TokioLocal => Some(group_join::tokio_join_set_local(children, rounds)),

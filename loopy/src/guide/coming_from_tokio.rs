@@ -80,21 +80,67 @@
 //! });
 //! ```
 //!
-//! # `JoinSet`
+//! # `JoinSet` → [`TaskGroup`](crate::task::TaskGroup)
 //!
-//! **For the maintainers:** `loopy::task::TaskGroup` is planned as the
-//! counterpart (spawn into it, await the next to finish, cancel the rest
-//! when it is dropped); this entry is to name it, with an example, once
-//! it lands. Until then, keep the handles:
+//! | tokio's `JoinSet` | loopy's `TaskGroup` |
+//! |---|---|
+//! | `JoinSet::new()` | `TaskGroup::new()` |
+//! | `set.spawn(fut)` (an `AbortHandle`) | `group.spawn(fut)` (a [`JoinHandle`](crate::JoinHandle)), or `group.spawn_named(name, fut)` |
+//! | `set.join_next().await`, in the order the tasks finish | `group.join_next().await`, the same |
+//! | `set.abort_all()` | `group.cancel()` |
+//! | `set.shutdown().await` (abort all, then wait) | `group.shutdown(grace).await` (wait up to `grace`, then cancel the rest and wait); `shutdown(Duration::ZERO)` is tokio's |
+//! | dropping the set aborts every task | dropping the group cancels every task |
+//! | `set.len()`, `set.is_empty()` | `group.len()`, `group.is_empty()` |
+//!
+//! The methods take `&self`, so the group can be shared (`Rc<TaskGroup<T>>`)
+//! between the task that spawns into it and the one that shuts it down. A
+//! task's result goes to whoever asks first: awaiting its `JoinHandle`
+//! takes it away from `join_next`. The cancelled tasks' `join_next` results
+//! are [`JoinError`](crate::JoinError)s whose `is_cancelled()` is true, as
+//! tokio's are after `abort_all`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use loopy::task::TaskGroup;
+//!
+//! loopy::block_on(async {
+//!     let group = TaskGroup::new();
+//!     for n in 1..=3u64 {
+//!         group.spawn(async move { n * n });
+//!     }
+//!     group.spawn(async {
+//!         loopy::sleep(Duration::from_secs(3600)).await;
+//!         0
+//!     });
+//!     // Let the three quick tasks end, then cancel the one left.
+//!     group.shutdown(Duration::from_millis(10)).await;
+//!     let (mut total, mut cancelled) = (0, 0);
+//!     while let Some(result) = group.join_next().await {
+//!         match result {
+//!             Ok(n) => total += n,
+//!             Err(err) => cancelled += usize::from(err.is_cancelled()),
+//!         }
+//!     }
+//!     assert_eq!((total, cancelled), (14, 1));
+//! });
+//! ```
+//!
+//! Children that borrow from the caller, which neither `JoinSet` nor a
+//! `TaskGroup` can hold (their tasks are `'static`), go in a
+//! [`task::scope`](crate::task::scope): it ends only once every child has,
+//! so the borrow outlives them all.
 //!
 //! ```
 //! loopy::block_on(async {
-//!     let handles: Vec<_> = (1..=3u64).map(|n| loopy::spawn(async move { n * n })).collect();
-//!     let mut total = 0;
-//!     for handle in handles {
-//!         total += handle.await.unwrap();
-//!     }
-//!     assert_eq!(total, 14);
+//!     let words = vec!["a".to_string(), "bb".to_string()];
+//!     let words = &words;
+//!     let total = loopy::task::scope(|s| async move {
+//!         let a = s.spawn(async move { words[0].len() });
+//!         let b = s.spawn(async move { words[1].len() });
+//!         a.await + b.await
+//!     })
+//!     .await;
+//!     assert_eq!(total, 3);
 //! });
 //! ```
 //!
@@ -350,7 +396,7 @@
 //!   does too).
 //! - `task_local!`, `block_in_place`, `yield_now`'s cooperative budget
 //!   knobs, and the paused test clock (`time::pause`).
-//! - `JoinSet` (see above), `broadcast`, `watch` (`async-broadcast`).
+//! - `broadcast`, `watch` (`async-broadcast`).
 //!
 //! tokio's own types (`tokio::net`, `tokio::time::sleep`,
 //! `tokio::spawn`) do not work inside a loopy runtime: they look for
