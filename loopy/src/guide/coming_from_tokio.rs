@@ -271,7 +271,19 @@
 //! [`sleep`](crate::sleep), [`sleep_until`](crate::sleep_until),
 //! [`timeout`](crate::timeout) and [`interval`](crate::interval) under
 //! the same names. Instants are `std::time::Instant` (tokio's `Instant`
-//! wraps it); there is no paused test clock.
+//! wraps it). `tokio::time::Instant::now()` → [`time::now`](crate::time::now),
+//! which follows a paused clock.
+//!
+//! `#[tokio::test(start_paused = true)]` and `tokio::time::advance` →
+//! `#[loopy::test(start_paused)]` (or
+//! [`Builder::start_paused`](crate::runtime::Builder::start_paused)) and
+//! [`time::advance`](crate::time::advance). The rule differs on purpose:
+//! loopy's clock jumps to the next timer only while no task waits on a
+//! real descriptor and no blocking job runs, so a timeout never fires
+//! while a real reply may still arrive (see
+//! [`loopy::time`](crate::time#a-paused-clock)). Beyond tokio:
+//! `#[loopy::test(seeds = 64)]` runs a test under 64 task orders and names
+//! the seed that fails.
 //!
 //! ```
 //! use std::time::{Duration, Instant};
@@ -395,7 +407,8 @@
 //!   [`spawn_blocking`](crate::spawn_blocking) (which is what `tokio::fs`
 //!   does too).
 //! - `task_local!`, `block_in_place`, `yield_now`'s cooperative budget
-//!   knobs, and the paused test clock (`time::pause`).
+//!   knobs, and pausing a running clock (`time::pause`, `resume`): a
+//!   loopy runtime's clock is paused from its start or never.
 //! - `broadcast`, `watch` (`async-broadcast`).
 //!
 //! tokio's own types (`tokio::net`, `tokio::time::sleep`,
