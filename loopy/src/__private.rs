@@ -14,7 +14,7 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 
-use crate::runtime::rng::Rng;
+use crate::driver::rng::Rng;
 use crate::Runtime;
 
 /// The base of the seeds `run_seeds` explores when `LOOPY_SEED` is not

@@ -6,7 +6,7 @@
 //! that waits for the result. The thread stores the result and wakes that
 //! task; since wakers work from any thread, the wake reaches the loop even
 //! while it sleeps in the poller.
-//! The threads are the runtime's blocking pool (`runtime/blocking_pool.rs`).
+//! The threads are the runtime's blocking pool (`driver/blocking_pool.rs`).
 
 use std::future::Future;
 use std::io;
@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::thread;
 
-use crate::runtime::blocking_pool::Job;
+use crate::driver::blocking_pool::Job;
 use crate::task::context;
 use crate::task::span::Kind;
 use crate::task::JoinHandle;

@@ -33,8 +33,8 @@
 //!   (`task/instruments.rs`).
 //! - A future that cannot go on returns `Pending`, leaving the task's
 //!   **waker** (`task/waker.rs`) with whatever it waits for: a **timer**
-//!   (`runtime/timer_heap.rs`, behind `time/`), a descriptor in the
-//!   **reactor** (`runtime/reactor.rs`, behind `io/async_fd.rs` and
+//!   (`driver/timer_heap.rs`, behind `time/`), a descriptor in the
+//!   **reactor** (`driver/reactor.rs`, behind `io/async_fd.rs` and
 //!   `net/`), or another task's `JoinHandle` (`task/join.rs`).
 //! - When that thing happens, the waker puts the task back on the run
 //!   queue, from any thread.
@@ -44,8 +44,8 @@
 //! A [`task::TaskGroup`] (`task/group.rs`) holds ordinary tasks and hands
 //! their results back in the order they finish.
 //!
-//! The parts under `runtime/` (reactor, timer heap, blocking pool, budget,
-//! trace) know nothing of tasks: data flows down into them, and wakers
+//! The parts under `driver/` (reactor, timer heap, blocking pool, budget,
+//! clock, trace) know nothing of tasks: data flows down into them, and wakers
 //! flow back up through the run queue.
 //!
 //! The unsafe code lives in the task harness: `task/raw.rs` (the task
@@ -55,10 +55,12 @@
 //! loop's thread), and the two places that hand a task's typed output over
 //! (`JoinHandle::new` in `task/tasks.rs`, its poll in `task/join.rs`).
 //! Outside it: registering a descriptor with the poller
-//! (`runtime/reactor.rs`, an `unsafe fn` whose one caller, `io::Async`,
+//! (`driver/reactor.rs`, an `unsafe fn` whose one caller, `io::Async`,
 //! owns the descriptor and deregisters it before letting go), installing
-//! the signal handlers (`signal/self_pipe.rs`), and reading into hyper's
-//! uninitialised buffers (`hyper/io.rs`).
+//! the signal handlers (`signal/self_pipe.rs`), reading into hyper's
+//! uninitialised buffers (`hyper/io.rs`), and turning back into a
+//! `&'static Location` the spawn site the slow-poll watchdog publishes
+//! (`driver/slow_poll.rs`).
 //!
 //! # Threads
 //!
@@ -143,6 +145,7 @@
 
 mod blocking;
 pub mod cores;
+mod driver;
 pub mod guide;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]

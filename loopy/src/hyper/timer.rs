@@ -4,7 +4,7 @@
 //! trait demands `Send + Sync`. loopy's own [`Sleep`](crate::time::Sleep)
 //! is neither: it holds an `Rc` of the runtime's timer heap. A
 //! [`SendSleep`] holds no handle to the heap at all: only its timer's key
-//! and the heap's list of orphaned timers (`runtime/orphaned_timers.rs`, an `Arc`).
+//! and the heap's list of orphaned timers (`driver/orphaned_timers.rs`, an `Arc`).
 //! Whenever it needs the heap (to arm, poll, reset or remove its timer),
 //! it takes it from the runtime running on the current thread, after
 //! checking that this is the runtime whose heap holds the key.
@@ -22,8 +22,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use crate::runtime::orphaned_timers::OrphanedTimers;
-use crate::runtime::timer_heap::{TimerHeap, TimerKey};
+use crate::driver::orphaned_timers::OrphanedTimers;
+use crate::driver::timer_heap::{TimerHeap, TimerKey};
 use crate::task::context;
 use crate::time::far_future_if_overflow;
 
@@ -127,7 +127,7 @@ struct HeapKey {
     key: TimerKey,
     /// The heap's orphan list: where the key goes if it is dropped away
     /// from the loop, and what tells the heap apart from other runtimes'.
-    orphans: Arc<OrphanedTimers>,
+    orphans: Arc<OrphanedTimers<TimerKey>>,
 }
 
 impl HeapKey {

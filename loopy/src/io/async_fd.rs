@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use crate::runtime::reactor::{Direction, Source};
+use crate::driver::reactor::{Direction, Source};
 use crate::task::context::{self, wake_for_fd, Handle};
 use crate::task::poll_note::Parked;
 
@@ -232,7 +232,7 @@ impl<T: AsFd> Async<T> {
 
     /// A read shorter than its buffer emptied the descriptor (true of
     /// stream sockets and pipes, not of datagrams): skip the read that
-    /// would only say `WouldBlock`. See `runtime/short_reads.rs` for when that holds.
+    /// would only say `WouldBlock`. See `driver/short_reads.rs` for when that holds.
     pub(crate) fn short_read(&self) {
         self.handle.reactor.short_read(&self.source);
     }

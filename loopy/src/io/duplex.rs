@@ -27,7 +27,7 @@ use std::net::Shutdown;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use crate::net::byte_stream::{impl_futures_io, StreamIo};
+use super::stream_io::{impl_futures_io, StreamIo};
 
 /// Creates a connected pair of in-memory streams, each direction holding at
 /// most `capacity` bytes that have been sent and not yet received.

@@ -4,6 +4,7 @@
 mod async_fd;
 mod duplex;
 mod stdin;
+pub(crate) mod stream_io;
 
 pub use async_fd::Async;
 pub use duplex::{duplex, DuplexStream};

@@ -7,11 +7,12 @@ use std::net::{Shutdown, SocketAddr};
 
 use rustix::net::SocketType;
 
-use super::byte_stream::{impl_futures_io, ByteStream, StreamIo};
+use super::byte_stream::ByteStream;
 use super::resolve::ToSocketAddrs;
 use super::reuse_port;
 use super::split::{self, OwnedReadHalf, OwnedWriteHalf};
 use super::std_socket::impl_std_socket;
+use crate::io::stream_io::{impl_futures_io, StreamIo};
 use crate::io::Async;
 
 /// How many finished handshakes a listener bound by

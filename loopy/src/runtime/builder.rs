@@ -4,11 +4,11 @@ use std::io;
 use std::rc::Rc;
 use std::time::Duration;
 
-use super::blocking_pool;
-use super::clock::Clock;
-use super::slow_poll;
-use super::trace::{Trace, TraceLevel};
 use super::Runtime;
+use crate::driver::blocking_pool;
+use crate::driver::clock::Clock;
+use crate::driver::slow_poll;
+use crate::driver::trace::{Trace, TraceLevel};
 use crate::task::instruments::Instruments;
 
 /// The environment variable that seeds every runtime's schedule.

@@ -32,7 +32,7 @@
 //!    always has data cannot hold the loop either.
 //! 3. **Fire due timers.** Every timer in the `TimerHeap` whose deadline
 //!    has passed wakes its task. (So does a socket whose short read no
-//!    event has confirmed in time; see `short_reads.rs`.)
+//!    event has confirmed in time; see `driver/short_reads.rs`.)
 //! 4. **Wait for I/O.** If nothing is ready, ask the poller for events and
 //!    sleep until one comes or the next timer is due, then wake the tasks
 //!    whose sockets became ready. If tasks *are* ready, do not sleep, and
@@ -56,20 +56,17 @@
 //!   on the loop finds it; `block_on` fills it;
 //! - `task/run_queue.rs`: the ready tasks, and the `Remote` half that other
 //!   threads wake into;
-//! - `budget.rs`: how much I/O one poll may do;
 //! - `task/instruments.rs`: what watches each poll (trace, timing, the
-//!   slow-poll watch of `slow_poll.rs`, the task list's records);
-//! - `timer_heap.rs`: the sleeping tasks by deadline;
-//! - `reactor.rs` and `short_reads.rs`: the poller, the descriptors and
-//!   their readiness;
-//! - `blocking_pool.rs`: the threads behind `spawn_blocking`;
-//! - `trace.rs` and `clock.rs`: how the loop talks about itself and keeps
-//!   time in one word.
+//!   slow-poll watch, the task list's records);
+//! - `driver/`: what the loop drives, the parts that know nothing of
+//!   tasks: the I/O budget, the timer heap, the reactor and its short
+//!   reads, the blocking pool, the clock, the trace and the slow-poll
+//!   watchdog (its module docs list them).
 //!
 //! # Watching it turn
 //!
 //! With the trace on (`LOOPY_TRACE=1`, `#[loopy::main(trace)]` or
-//! `Runtime::builder().trace(true)`; see `trace.rs`), each step above
+//! `Runtime::builder().trace(true)`; see `driver/trace.rs`), each step above
 //! prints a line as it happens: the turn's start, every spawn, every poll
 //! and what the task then waits on, every wake and who made it, the timers
 //! that fired and each wait on the poller. `LOOPY_TRACE=turns` prints one
@@ -78,7 +75,7 @@
 //! Step 2 is where a task can freeze the loop: while one poll runs, nothing
 //! else does. A poll that runs longer than the slow-poll threshold (100 ms
 //! by default) is reported on stderr with the task's name and spawn
-//! location; `slow_poll.rs` explains how that costs almost nothing.
+//! location; `driver/slow_poll.rs` explains how that costs almost nothing.
 //! [`task::list`](crate::task::list) shows every task and what it waits
 //! on, at any time.
 
@@ -95,6 +92,13 @@ use std::time::{Duration, Instant};
 
 use polling::Poller;
 
+use crate::driver::blocking_pool::BlockingPool;
+use crate::driver::budget::Budget;
+use crate::driver::clock::{self, Clock};
+use crate::driver::reactor::Reactor;
+use crate::driver::rng::Rng;
+use crate::driver::timer_heap::TimerHeap;
+use crate::driver::trace::WakeCause;
 use crate::task::context::{self, wake_for_fd, Handle};
 use crate::task::instruments::{Instruments, Polled, TurnReport};
 use crate::task::raw::{LocalTask, Ran};
@@ -102,31 +106,11 @@ use crate::task::run_queue::{Next, Remote};
 use crate::task::tasks::Tasks;
 use crate::task::TaskId;
 use crate::unwind;
-use blocking_pool::BlockingPool;
-use budget::Budget;
-use clock::Clock;
-use reactor::Reactor;
-use rng::Rng;
-use timer_heap::TimerHeap;
-use trace::WakeCause;
 
-pub(crate) mod blocking_pool;
-pub(crate) mod budget;
 mod builder;
-pub(crate) mod clock;
-#[cfg(feature = "hyper")]
-pub(crate) mod orphaned_timers;
-pub(crate) mod reactor;
-pub(crate) mod rng;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) mod short_reads;
-pub(crate) mod slow_poll;
-pub(crate) mod source;
-pub(crate) mod timer_heap;
-pub(crate) mod trace;
 
+pub use crate::driver::trace::TraceLevel;
 pub use builder::Builder;
-pub use trace::TraceLevel;
 
 /// A loopy event loop: its run queue, timers, poller and tasks.
 ///

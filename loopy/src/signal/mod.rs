@@ -31,6 +31,7 @@
 //! end when they come.
 
 mod ctrl_c;
+mod kind;
 mod self_pipe;
 pub mod unix;
 

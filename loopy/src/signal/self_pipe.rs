@@ -9,9 +9,9 @@ use std::task::{Context, Poll};
 use rustix::net::SendFlags;
 use signal_hook_registry::SigId;
 
-use super::unix::SignalKind;
+use super::kind::SignalKind;
+use crate::driver::slow_poll;
 use crate::io::Async;
-use crate::runtime::slow_poll;
 use crate::task::context;
 
 /// One action among the process's actions for one signal, and the socket

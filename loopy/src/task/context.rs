@@ -13,7 +13,7 @@
 //!
 //! The context sits with the tasks because waking a task is its hottest
 //! use: a wake on the loop thread finds the run queue through it. The
-//! parts it holds (`runtime/reactor.rs`, `runtime/timer_heap.rs`, ...)
+//! parts it holds (`driver/reactor.rs`, `driver/timer_heap.rs`, ...)
 //! know nothing of it, nor of tasks: data flows down into them, and their
 //! wakers flow back up through the run queue.
 
@@ -23,12 +23,12 @@ use std::task::Waker;
 
 use super::instruments::Instruments;
 use super::tasks::Tasks;
-use crate::runtime::blocking_pool::BlockingPool;
-use crate::runtime::budget::Budget;
-use crate::runtime::clock::Clock;
-use crate::runtime::reactor::Reactor;
-use crate::runtime::timer_heap::TimerHeap;
-use crate::runtime::trace::WakeCause;
+use crate::driver::blocking_pool::BlockingPool;
+use crate::driver::budget::Budget;
+use crate::driver::clock::Clock;
+use crate::driver::reactor::Reactor;
+use crate::driver::timer_heap::TimerHeap;
+use crate::driver::trace::WakeCause;
 use crate::unwind;
 
 /// The parts of one loop, shared by its runtime and the code running on it.

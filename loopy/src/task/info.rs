@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use super::poll_note::{Parked, PollNote};
 use super::TaskId;
-use crate::runtime::clock;
-use crate::runtime::trace::{Short, TaskLabel};
+use crate::driver::clock;
+use crate::driver::trace::{Short, TaskLabel};
 
 /// The loop's record of one task, in its header (six words): where it
 /// came from and who spawned it, how often it was polled, what it waits

@@ -7,7 +7,7 @@
 //!
 //! - the task list's record of the task (its poll count and what it waits
 //!   on, `info.rs`) is brought up to date;
-//! - the slow-poll watch (`runtime/slow_poll.rs`) learns that a poll began
+//! - the slow-poll watch (`driver/slow_poll.rs`) learns that a poll began
 //!   and whether it ran too long;
 //! - when somebody watches (the trace prints events, or polls are timed),
 //!   the poll is timed and the trace says how it ended.
@@ -31,8 +31,8 @@ use super::info::{TaskState, TaskStats};
 use super::raw::{LocalTask, Ran};
 use super::tasks::Tasks;
 use super::{context, TaskId};
-use crate::runtime::slow_poll::{SlowPoll, SlowPollWatch};
-use crate::runtime::trace::{self, Short, TaskLabel, Trace, WakeCause};
+use crate::driver::slow_poll::{SlowPoll, SlowPollWatch};
+use crate::driver::trace::{self, Short, TaskLabel, Trace, WakeCause};
 
 /// What watches one loop.
 pub(crate) struct Instruments {

@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use crate::runtime::clock;
+use crate::driver::clock;
 
 /// What a poll parked its waker on, besides timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -50,7 +50,7 @@ use super::span::TaskSpan;
 use super::state::{State, CANCELLED, COMPLETE, GROUP, HANDLE, SCHEDULED};
 use super::waker;
 use super::TaskId;
-use crate::runtime::trace::WakeCause;
+use crate::driver::trace::WakeCause;
 use crate::unwind;
 
 /// The untyped front of every task allocation.

@@ -24,7 +24,7 @@ use polling::Poller;
 use super::context::{self, Handle};
 use super::raw::{LocalTask, TaskRef};
 use super::TaskId;
-use crate::runtime::rng::Rng;
+use crate::driver::rng::Rng;
 use crate::unwind;
 
 /// What the loop runs next.

@@ -23,7 +23,7 @@ use super::registry::TaskRegistry;
 use super::run_queue::{Remote, RunQueue};
 use super::span::{Kind, TaskSpan};
 use super::{JoinHandle, TaskId};
-use crate::runtime::clock;
+use crate::driver::clock;
 
 /// A child of a scope, as the loop knows it: the scope future polls it,
 /// so it has no allocation of its own, only this record.

@@ -47,7 +47,7 @@ pub use timeout::{Elapsed, Timeout};
 
 pub(crate) use interval::far_future_if_overflow;
 
-use crate::runtime::trace::WakeCause;
+use crate::driver::trace::WakeCause;
 use crate::task::context;
 use crate::unwind;
 

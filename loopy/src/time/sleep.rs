@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use crate::runtime::timer_heap::TimerKey;
+use crate::driver::timer_heap::TimerKey;
 use crate::task::context::{self, Handle};
 
 /// The future returned by [`sleep`](crate::sleep) and

@@ -12,7 +12,8 @@ use rustix::io::Errno;
 use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
 
 use super::address;
-use crate::net::byte_stream::{impl_futures_io, ByteStream, StreamIo};
+use crate::io::stream_io::{impl_futures_io, StreamIo};
+use crate::net::byte_stream::ByteStream;
 use crate::net::split::{self, OwnedReadHalf, OwnedWriteHalf};
 use crate::net::std_socket::impl_std_socket;
 

@@ -35,7 +35,7 @@ pub(crate) struct TimerHeap {
     /// Timers that sleeps dropped away from the loop thread left to be
     /// removed (see `orphans.rs`); shared with those sleeps.
     #[cfg(feature = "hyper")]
-    orphans: Arc<OrphanedTimers>,
+    orphans: Arc<OrphanedTimers<TimerKey>>,
 }
 
 /// Names a timer's slot; held by the `Sleep` that armed it.
@@ -94,7 +94,7 @@ impl TimerHeap {
 
     /// Where a sleep dropped away from the loop thread leaves its key.
     #[cfg(feature = "hyper")]
-    pub(crate) fn orphans(&self) -> &Arc<OrphanedTimers> {
+    pub(crate) fn orphans(&self) -> &Arc<OrphanedTimers<TimerKey>> {
         &self.orphans
     }
 

@@ -305,7 +305,7 @@ mod tests {
 
     use super::{Direction, Reactor, Source};
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    use crate::runtime::short_reads::GRACE;
+    use crate::driver::short_reads::GRACE;
 
     fn reactor() -> Reactor {
         Reactor::new(Arc::new(Poller::new().unwrap()))

@@ -12,21 +12,28 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use super::timer_heap::TimerKey;
-
-/// The keys of timers to remove, shared by a runtime's heap with the
-/// sleeps armed in it.
-#[derive(Debug, Default)]
-pub(crate) struct OrphanedTimers {
+/// The keys (`K`, the heap's `TimerKey`) of timers to remove, shared by a
+/// runtime's heap with the sleeps armed in it.
+#[derive(Debug)]
+pub(crate) struct OrphanedTimers<K> {
     /// Whether `keys` may be non-empty, so the loop looks without locking.
     any: AtomicBool,
     /// Timers left behind, not yet removed from the heap.
-    keys: Mutex<Vec<TimerKey>>,
+    keys: Mutex<Vec<K>>,
 }
 
-impl OrphanedTimers {
+impl<K> Default for OrphanedTimers<K> {
+    fn default() -> Self {
+        OrphanedTimers {
+            any: AtomicBool::new(false),
+            keys: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl<K> OrphanedTimers<K> {
     /// Leaves `key` for the loop to remove; callable from any thread.
-    pub(crate) fn push(&self, key: TimerKey) {
+    pub(crate) fn push(&self, key: K) {
         self.keys
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -35,7 +42,7 @@ impl OrphanedTimers {
     }
 
     /// Takes every key left so far (none, without locking, if nothing was).
-    pub(crate) fn take(&self) -> Vec<TimerKey> {
+    pub(crate) fn take(&self) -> Vec<K> {
         if !self.any.swap(false, Ordering::Acquire) {
             return Vec::new();
         }
