@@ -12,7 +12,9 @@
 //!   what to do, and an accept loop that rides out running out of file
 //!   descriptors instead of stopping for good;
 //! - [`shutdown`]: what a server waits for in its main task: Ctrl-C,
-//!   SIGTERM, or its acceptor's end.
+//!   SIGTERM, or its acceptor's end;
+//! - `hello_http` (feature `hyper`): what `http_hello` serves on each
+//!   connection, over any stream, so that a test can drive it in memory.
 //!
 //! The machinery the end-to-end tests drive the programs with (child
 //! processes, signals, descriptor limits) lives with the tests, in
@@ -20,5 +22,7 @@
 
 pub mod acceptor;
 pub mod command_line;
+#[cfg(feature = "hyper")]
+pub mod hello_http;
 pub mod output;
 pub mod shutdown;
