@@ -77,7 +77,10 @@ async fn slow_client() {
 
     let received = recv_to_end(&client).await;
     let closed_after = loopy::time::now() - start;
-    assert_eq!(closed_after, HEADER_TIMEOUT, "closed at its virtual deadline");
+    assert_eq!(
+        closed_after, HEADER_TIMEOUT,
+        "closed at its virtual deadline"
+    );
     assert!(received.is_empty(), "no response: {received:?}");
     let ended = serving.await.unwrap();
     let err = ended.expect_err("the connection ends with the timeout");
@@ -102,7 +105,10 @@ async fn headers_finished_just_before_the_deadline_are_answered() {
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
     assert!(response.ends_with(HELLO), "{response}");
     assert_eq!(requests.get(), 1);
-    assert_eq!(loopy::time::now() - start, HEADER_TIMEOUT - Duration::from_millis(1));
+    assert_eq!(
+        loopy::time::now() - start,
+        HEADER_TIMEOUT - Duration::from_millis(1)
+    );
     drop(client);
     serving.await.unwrap().unwrap();
 }

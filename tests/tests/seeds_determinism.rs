@@ -84,7 +84,11 @@ fn two_runs_with_one_seed_print_byte_identical_traces() {
         "the trace shows the polls: {text}"
     );
     assert_eq!(first, trace_with_seed("12345"), "{text}");
-    assert_ne!(first, trace_with_seed("54321"), "another seed, another order");
+    assert_ne!(
+        first,
+        trace_with_seed("54321"),
+        "another seed, another order"
+    );
 }
 
 #[test]
@@ -98,10 +102,7 @@ fn the_determinism_check_passes_a_deterministic_run() {
 
 #[test]
 fn the_determinism_check_names_where_two_runs_parted() {
-    let run = run_child(
-        "differs_between_runs",
-        &[("LOOPY_CHECK_DETERMINISM", "1")],
-    );
+    let run = run_child("differs_between_runs", &[("LOOPY_CHECK_DETERMINISM", "1")]);
     assert!(!run.status.success(), "{run:?}");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(

@@ -329,7 +329,10 @@ mod tests {
 
     #[test]
     fn hyper_s_now_follows_a_paused_clock() {
-        let rt = crate::Runtime::builder().start_paused(true).build().unwrap();
+        let rt = crate::Runtime::builder()
+            .start_paused(true)
+            .build()
+            .unwrap();
         rt.block_on(async {
             let timer = Timer::new();
             let start = ::hyper::rt::Timer::now(&timer);
