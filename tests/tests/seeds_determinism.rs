@@ -42,8 +42,10 @@ async fn traffic_and_timers() {
 static RUNS: AtomicU32 = AtomicU32::new(0);
 
 /// A test the seed does not control: its second run spawns one task more
-/// than its first.
+/// than its first. Ignored, so that a whole run with the check on passes:
+/// `the_determinism_check_names_where_two_runs_parted` runs it in a child.
 #[loopy::test(seed = 5, start_paused)]
+#[ignore = "fails under LOOPY_CHECK_DETERMINISM=1 on purpose; run in a child"]
 async fn differs_between_runs() {
     if RUNS.fetch_add(1, Ordering::Relaxed) % 2 == 1 {
         spawn(yield_now()).await.unwrap();
@@ -55,7 +57,7 @@ async fn differs_between_runs() {
 fn run_child(name: &str, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(std::env::current_exe().unwrap());
     child
-        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .args(["--exact", name, "--include-ignored", "--nocapture"])
         .env_remove("LOOPY_TRACE")
         .env_remove("LOOPY_SEED")
         .env_remove("LOOPY_CHECK_DETERMINISM");
