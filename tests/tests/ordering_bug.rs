@@ -6,12 +6,11 @@
 //! that fails, and the seed it prints fails again on replay.
 
 use std::cell::RefCell;
-use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 
-use loopy::__private::{run_seeds, run_test, TestOptions};
+use loopy::__private::{run_seeds, TestOptions};
 use loopy::spawn;
-use loopy_tests::panic_message;
+use loopy_tests::seed_failure::assert_found_and_replayed;
 
 /// How the bug shows when the server starts first.
 const NOT_LOADED: &str = "start_server ran before load_config";
@@ -49,51 +48,14 @@ async fn fixed() {
     assert_eq!(start_server.await.unwrap(), 8080);
 }
 
-/// The message of the panic `run` ends with.
-fn failure_of(run: impl FnOnce()) -> String {
-    let payload = panic::catch_unwind(AssertUnwindSafe(run)).expect_err("the run must fail");
-    panic_message(&*payload).to_owned()
-}
-
-/// The seed a failure message names in its replay command.
-fn seed_named_in(message: &str) -> u64 {
-    let after = message
-        .split("LOOPY_SEED=")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no LOOPY_SEED= in {message:?}"));
-    after.split_whitespace().next().unwrap().parse().unwrap()
-}
-
 #[loopy::test]
 async fn the_bug_hides_in_first_in_first_out_order() {
     buggy().await;
 }
 
 #[test]
-fn sixty_four_seeds_find_it_and_name_the_seed() {
-    let message = failure_of(|| run_seeds(OPTIONS, 64, |_| buggy()));
-    assert!(message.contains(NOT_LOADED), "{message}");
-    let seed = seed_named_in(&message);
-    assert!(
-        message.ends_with(&format!(
-            "the test failed with seed {seed}; replay just it with: \
-             LOOPY_SEED={seed} cargo test buggy"
-        )),
-        "{message}"
-    );
-}
-
-#[test]
-fn the_printed_seed_fails_again_the_same_way() {
-    let found = failure_of(|| run_seeds(OPTIONS, 64, |_| buggy()));
-    let seed = seed_named_in(&found);
-    let replay = TestOptions {
-        seed: Some(seed),
-        ..OPTIONS
-    };
-    for _ in 0..3 {
-        assert_eq!(failure_of(|| run_test(replay, |_| buggy())), found);
-    }
+fn sixty_four_seeds_find_it_and_the_printed_seed_replays_it() {
+    assert_found_and_replayed(OPTIONS, 64, NOT_LOADED, |_| buggy());
 }
 
 #[test]

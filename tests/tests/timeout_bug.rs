@@ -9,13 +9,12 @@
 //! makes the virtual seconds take no real time and every deadline exact, so
 //! every run of a seed ends the same way.
 
-use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
-use loopy::__private::{run_seeds, run_test, TestOptions};
+use loopy::__private::{run_seeds, TestOptions};
 use loopy::io::duplex;
 use loopy::{sleep, spawn, timeout};
-use loopy_tests::panic_message;
+use loopy_tests::seed_failure::assert_found_and_replayed;
 
 /// How the bug shows when the watchdog's timer fires first.
 const DECLARED_DEAD: &str = "the watchdog declared a live peer dead";
@@ -72,56 +71,19 @@ async fn fixed() {
     assert_eq!(watch(patience).await, PERIOD * HEARTBEATS);
 }
 
-/// The message of the panic `run` ends with.
-fn failure_of(run: impl FnOnce()) -> String {
-    let payload = panic::catch_unwind(AssertUnwindSafe(run)).expect_err("the run must fail");
-    panic_message(&*payload).to_owned()
-}
-
-/// The seed a failure message names in its replay command.
-fn seed_named_in(message: &str) -> u64 {
-    let after = message
-        .split("LOOPY_SEED=")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no LOOPY_SEED= in {message:?}"));
-    after.split_whitespace().next().unwrap().parse().unwrap()
-}
-
 #[loopy::test(start_paused)]
 async fn the_bug_hides_in_first_in_first_out_order() {
     buggy().await;
 }
 
 #[test]
-fn sixty_four_seeds_find_it_and_name_the_seed() {
+fn sixty_four_seeds_find_it_and_the_printed_seed_replays_it() {
     let real = std::time::Instant::now();
-    let message = failure_of(|| run_seeds(OPTIONS, 64, |_| buggy()));
-    assert!(message.contains(DECLARED_DEAD), "{message}");
-    let seed = seed_named_in(&message);
-    assert!(
-        message.ends_with(&format!(
-            "the test failed with seed {seed}; replay just it with: \
-             LOOPY_SEED={seed} cargo test buggy"
-        )),
-        "{message}"
-    );
+    assert_found_and_replayed(OPTIONS, 64, DECLARED_DEAD, |_| buggy());
     assert!(
         real.elapsed() < Duration::from_secs(10),
-        "virtual seconds take no real time"
+        "64 runs of 3 virtual seconds each take no real time to speak of"
     );
-}
-
-#[test]
-fn the_printed_seed_fails_again_the_same_way() {
-    let found = failure_of(|| run_seeds(OPTIONS, 64, |_| buggy()));
-    let seed = seed_named_in(&found);
-    let replay = TestOptions {
-        seed: Some(seed),
-        ..OPTIONS
-    };
-    for _ in 0..3 {
-        assert_eq!(failure_of(|| run_test(replay, |_| buggy())), found);
-    }
 }
 
 #[test]
