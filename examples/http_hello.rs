@@ -27,30 +27,24 @@
 //! curl -v http://127.0.0.1:8080/ http://127.0.0.1:8080/
 //! ```
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::future::{poll_fn, Future};
 use std::io;
 use std::net::SocketAddr;
-use std::pin::{pin, Pin};
+use std::pin::pin;
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::Duration;
 
-use hyper::body::{Body, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Method, Request, Response};
 use loopy::net::{TcpListener, TcpStream};
 use loopy::task::TaskGroup;
 use loopy_examples::acceptor::Acceptor;
 use loopy_examples::command_line::{self, unknown};
 use loopy_examples::draining::Draining;
+use loopy_examples::hello_http;
 use loopy_examples::server_loops::run_loops;
 use loopy_examples::shutdown::{Shutdown, Stop};
 use loopy_examples::{outln, output};
-
-/// The body of every response.
-const HELLO: &str = "Hello, World!";
 
 /// What `--help` prints.
 const USAGE: &str = "\
@@ -157,17 +151,8 @@ async fn accept_connections(
 /// Serves one connection with hyper until the client leaves, errs, or the
 /// server drains.
 async fn serve(stream: TcpStream, peer: SocketAddr, draining: Draining, header_timeout: Duration) {
-    let requests = Rc::new(RefCell::new(0u64));
-    let counted = Rc::clone(&requests);
-    let hello = service_fn(move |request: Request<Incoming>| {
-        *counted.borrow_mut() += 1;
-        answer(request)
-    });
-    let connection = http1::Builder::new()
-        .timer(loopy::hyper::Timer::new())
-        .header_read_timeout(header_timeout)
-        .keep_alive(true)
-        .serve_connection(loopy::hyper::Io::new(stream), hello);
+    let requests = Rc::new(Cell::new(0));
+    let connection = hello_http::connection(stream, header_timeout, Rc::clone(&requests));
     let mut connection = pin!(connection);
     let mut shutting_down = false;
     let ended = poll_fn(|cx| {
@@ -179,62 +164,10 @@ async fn serve(stream: TcpStream, peer: SocketAddr, draining: Draining, header_t
         connection.as_mut().poll(cx)
     })
     .await;
-    let requests = *requests.borrow();
+    let requests = requests.get();
     match ended {
         Ok(()) => outln!("{peer} served {requests} request(s)"),
         Err(err) => outln!("{peer} served {requests} request(s), then: {err}"),
-    }
-}
-
-/// `Hello, World!`, or for a `POST` the length and checksum of its body,
-/// which is read frame by frame as it arrives, never held whole.
-///
-/// # Errors
-///
-/// If the body cannot be read (the client went away mid-upload).
-async fn answer(request: Request<Incoming>) -> hyper::Result<Response<String>> {
-    if request.method() != Method::POST {
-        return Ok(Response::new(HELLO.to_owned()));
-    }
-    let mut body = request.into_body();
-    let mut checksum = Checksum::default();
-    // Polling the body is what makes hyper send `100 Continue`.
-    while let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        if let Ok(data) = frame?.into_data() {
-            checksum.add(&data);
-        }
-    }
-    Ok(Response::new(format!(
-        "{} bytes, FNV-1a {:016x}\n",
-        checksum.len, checksum.hash
-    )))
-}
-
-/// The length and 64-bit FNV-1a hash of the bytes added so far: a
-/// checksum simple enough for a client to compute the same way.
-struct Checksum {
-    /// How many bytes were added.
-    len: u64,
-    /// FNV-1a of those bytes.
-    hash: u64,
-}
-
-impl Default for Checksum {
-    fn default() -> Checksum {
-        Checksum {
-            len: 0,
-            hash: 0xcbf2_9ce4_8422_2325,
-        }
-    }
-}
-
-impl Checksum {
-    /// Adds `bytes` to the checksum.
-    fn add(&mut self, bytes: &[u8]) {
-        self.len += bytes.len() as u64;
-        for &byte in bytes {
-            self.hash = (self.hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
     }
 }
 

@@ -15,7 +15,9 @@
 //! - [`draining`]: the word a server gives its connection tasks to finish
 //!   up when it stops.
 //! - [`shutdown`]: what a server waits for in its main task: Ctrl-C,
-//!   SIGTERM, or its acceptor's end.
+//!   SIGTERM, or its acceptor's end;
+//! - `hello_http` (feature `hyper`): what `http_hello` serves on each
+//!   connection, over any stream, so that a test can drive it in memory.
 //!
 //! The machinery the end-to-end tests drive the programs with (child
 //! processes, signals, descriptor limits) lives with the tests, in
@@ -24,6 +26,8 @@
 pub mod acceptor;
 pub mod command_line;
 pub mod draining;
+#[cfg(feature = "hyper")]
+pub mod hello_http;
 pub mod output;
 pub mod server_loops;
 pub mod shutdown;

@@ -11,8 +11,11 @@
 //! that a test gives back every file descriptor it opened, and
 //! [`poller_registrations`] counts what the loop's poller watches, and
 //! [`heap::Counting`] counts the bytes a test binary has allocated.
+//! [`seed_failure`] checks that a seeded run's failure names its seed and
+//! replays.
 
 pub mod heap;
+pub mod seed_failure;
 
 use std::any::Any;
 use std::cell::Cell;

@@ -145,3 +145,26 @@ fn now_is_the_real_time_outside_a_runtime_and_on_a_real_clock() {
         .block_on(async { loopy::time::now() });
     assert!(inside >= before);
 }
+
+/// Under any seed, `advance` still lets what became due run before it
+/// returns: the seeded schedule shuffles the tasks, but keeps `block_on`'s
+/// future behind the tasks that were queued before it was woken.
+#[loopy::test(start_paused, seeds = 32)]
+async fn advance_lets_what_became_due_run_first_under_every_seed() {
+    let rang = Rc::new(Cell::new(0));
+    let alarms: Vec<_> = (0..4)
+        .map(|_| {
+            let rang = Rc::clone(&rang);
+            loopy::spawn(async move {
+                loopy::sleep(Duration::from_secs(1)).await;
+                rang.set(rang.get() + 1);
+            })
+        })
+        .collect();
+    loopy::yield_now().await;
+    loopy::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(rang.get(), 4, "every alarm ran before advance returned");
+    for alarm in alarms {
+        alarm.await.unwrap();
+    }
+}

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use loopy::__private::{run_seeds, run_test, TestOptions};
 use loopy_tests::panic_message;
+use loopy_tests::seed_failure::replayed_seed;
 
 /// Options as the attribute writes them for a test `seeds_explore::case`.
 const OPTIONS: TestOptions = TestOptions {
@@ -54,13 +55,7 @@ fn a_panic_under_one_seed_fails_naming_that_seed_and_stops() {
     .unwrap_err();
     let message = panic_message(&*failure);
     assert!(message.contains("an ordering bug"), "{message}");
-    assert!(
-        message.ends_with(&format!(
-            "the test failed with seed {unlucky}; replay just it with: \
-             LOOPY_SEED={unlucky} cargo test case"
-        )),
-        "{message}"
-    );
+    assert_eq!(replayed_seed(message, "case"), unlucky);
     assert_eq!(
         runs.into_inner(),
         3,

@@ -10,21 +10,13 @@ use std::panic::{self, AssertUnwindSafe};
 
 use loopy::__private::{run_seeds, run_test, TestOptions};
 use loopy_tests::panic_message;
+use loopy_tests::seed_failure::replayed_seed;
 
 const OPTIONS: TestOptions = TestOptions {
     path: "seeds_replay::case",
     start_paused: false,
     seed: None,
 };
-
-/// The seed a failure message names.
-fn seed_named_in(message: &str) -> u64 {
-    let after = message
-        .split("LOOPY_SEED=")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no LOOPY_SEED= in {message:?}"));
-    after.split_whitespace().next().unwrap().parse().unwrap()
-}
 
 #[test]
 fn the_printed_seed_replays_just_the_failing_run() {
@@ -43,7 +35,7 @@ fn the_printed_seed_replays_just_the_failing_run() {
 
     let (failure, runs) = explore(64);
     let message = panic_message(&*failure.expect_err("64 seeds find an unlucky one")).to_owned();
-    let seed = seed_named_in(&message);
+    let seed = replayed_seed(&message, "case");
     assert!(unlucky(seed), "{message}");
     assert_eq!(runs.last(), Some(&seed));
 

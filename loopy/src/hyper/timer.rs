@@ -32,7 +32,9 @@ use crate::time::far_future_if_overflow;
 /// the keep-alive timeouts work.
 ///
 /// `Timer` holds nothing: its sleeps find the runtime they are polled on,
-/// so one `Timer` serves any loopy runtime.
+/// so one `Timer` serves any loopy runtime. Its `now` is
+/// [`loopy::time::now`](crate::time::now), so hyper's deadlines follow a
+/// paused clock too.
 ///
 /// # Examples
 ///
@@ -63,6 +65,12 @@ impl Timer {
 }
 
 impl ::hyper::rt::Timer for Timer {
+    /// The loop's time, which a paused clock sets: hyper adds its timeouts
+    /// to this, so they fall due on the clock the sleeps go by.
+    fn now(&self) -> Instant {
+        crate::time::now()
+    }
+
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn ::hyper::rt::Sleep>> {
         Box::pin(SendSleep::until(deadline_after(duration)))
     }
@@ -316,6 +324,22 @@ mod tests {
             sleep.await;
             assert!(start.elapsed() >= Duration::from_millis(20));
             assert_eq!(armed_timers(), 0);
+        });
+    }
+
+    #[test]
+    fn hyper_s_now_follows_a_paused_clock() {
+        let rt = crate::Runtime::builder()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let timer = Timer::new();
+            let start = ::hyper::rt::Timer::now(&timer);
+            crate::time::advance(Duration::from_secs(100)).await;
+            let now = ::hyper::rt::Timer::now(&timer);
+            assert_eq!(now - start, Duration::from_secs(100));
+            assert_eq!(now, crate::time::now());
         });
     }
 

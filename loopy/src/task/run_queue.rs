@@ -136,20 +136,31 @@ impl RunQueue {
         }
     }
 
-    /// What runs next in a seeded schedule: any of the ready tasks and
-    /// `block_on`'s future, drawn from `rng`.
+    /// What runs next in a seeded schedule, drawn from `rng`: any of the
+    /// ready tasks, in any order, except that `block_on`'s future still
+    /// waits for the tasks queued before it was woken (so that, say,
+    /// `time::advance` lets what became due run before it returns).
     pub(crate) fn next_seeded(&self, rng: &Rng) -> Next {
         let mut entries = self.entries.borrow_mut();
-        let main = usize::from(self.main_woken.get());
-        let candidates = entries.len() + main;
-        if candidates == 0 {
-            return Next::Nothing;
-        }
-        let pick = rng.below(candidates);
-        if pick == entries.len() {
-            self.main_woken.set(false);
-            return Next::Main;
-        }
+        let len = entries.len();
+        let main_woken = self.main_woken.get();
+        let ahead = self.main_behind.get().min(len);
+        let pick = if main_woken && ahead > 0 {
+            // Only among the tasks ahead of it.
+            self.main_behind.set(ahead - 1);
+            rng.below(ahead)
+        } else {
+            let candidates = len + usize::from(main_woken);
+            if candidates == 0 {
+                return Next::Nothing;
+            }
+            let pick = rng.below(candidates);
+            if pick == len {
+                self.main_woken.set(false);
+                return Next::Main;
+            }
+            pick
+        };
         match entries.swap_remove_front(pick) {
             Some(task) => Next::Task(task),
             None => Next::Nothing,
