@@ -179,8 +179,11 @@ fn a_detached_task_finishes_while_a_remote_wake_is_in_flight() {
                 }
                 waker.wake();
             });
-            // The task runs now; it and the thread meet at the barrier.
-            yield_now().await;
+            // The task runs now (under a seed, maybe after a few turns); it
+            // and the thread meet at the barrier.
+            while !waking.is_finished() {
+                yield_now().await;
+            }
             waking.join().unwrap();
             yield_now().await;
         }
