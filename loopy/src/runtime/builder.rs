@@ -158,10 +158,14 @@ impl Builder {
     }
 
     /// Seeds the schedule: the tasks that are ready in a turn run in an
-    /// order drawn from `seed`, instead of first-in first-out. The same
-    /// seed gives the same order; with a paused clock and no real I/O, the
-    /// same run, poll for poll. The environment variable `LOOPY_SEED`,
-    /// when set, seeds every runtime and takes precedence.
+    /// order drawn from `seed`, instead of first-in first-out, whatever
+    /// woke them (I/O events, timers due in the same turn, other tasks);
+    /// only `block_on`'s future still waits for the tasks that were queued
+    /// before it was woken. The same seed gives the same order; with a
+    /// paused clock and no real I/O, the same run, poll for poll (with
+    /// real sockets the order is still drawn from the seed, but when data
+    /// arrives is not). The environment variable `LOOPY_SEED`, when set,
+    /// seeds every runtime and takes precedence.
     ///
     /// # Examples
     ///
