@@ -26,22 +26,7 @@ pub(crate) trait StreamIo {
     /// Receives exactly `buf.len()` bytes, or fails with `UnexpectedEof`
     /// saying how many came before the peer closed.
     async fn recv_exact(&self, buf: &mut [u8]) -> io::Result<()> {
-        let mut filled = 0;
-        while filled < buf.len() {
-            match self.recv(&mut buf[filled..]).await? {
-                0 => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!(
-                            "recv_exact: the peer closed the connection after {filled} of {} bytes",
-                            buf.len()
-                        ),
-                    ))
-                }
-                n => filled += n,
-            }
-        }
-        Ok(())
+        recv_exact(|cx, buf| self.poll_recv(cx, buf), buf).await
     }
 
     /// Sends some of `buf` and returns how much.
@@ -50,15 +35,49 @@ pub(crate) trait StreamIo {
     }
 
     /// Sends all of `buf`, however many sends that takes.
-    async fn send_all(&self, mut buf: &[u8]) -> io::Result<()> {
-        while !buf.is_empty() {
-            match self.send(buf).await? {
-                0 => return Err(io::ErrorKind::WriteZero.into()),
-                n => buf = &buf[n..],
-            }
-        }
-        Ok(())
+    async fn send_all(&self, buf: &[u8]) -> io::Result<()> {
+        send_all(|cx, buf| self.poll_send(cx, buf), buf).await
     }
+}
+
+/// Receives exactly `buf.len()` bytes through `poll_recv`, or fails with
+/// `UnexpectedEof` saying how many came before the peer closed. Shared by
+/// the streams, their read halves and `StreamIo`.
+pub(crate) async fn recv_exact(
+    mut poll_recv: impl FnMut(&mut Context<'_>, &mut [u8]) -> Poll<io::Result<usize>>,
+    buf: &mut [u8],
+) -> io::Result<()> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match poll_fn(|cx| poll_recv(cx, &mut buf[filled..])).await? {
+            0 => {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "recv_exact: the peer closed the connection after {filled} of {} bytes",
+                        buf.len()
+                    ),
+                ))
+            }
+            n => filled += n,
+        }
+    }
+    Ok(())
+}
+
+/// Sends all of `buf` through `poll_send`, however many sends that takes.
+/// Shared by the streams, their write halves and `StreamIo`.
+pub(crate) async fn send_all(
+    mut poll_send: impl FnMut(&mut Context<'_>, &[u8]) -> Poll<io::Result<usize>>,
+    mut buf: &[u8],
+) -> io::Result<()> {
+    while !buf.is_empty() {
+        match poll_fn(|cx| poll_send(cx, buf)).await? {
+            0 => return Err(io::ErrorKind::WriteZero.into()),
+            n => buf = &buf[n..],
+        }
+    }
+    Ok(())
 }
 
 /// Implements `futures_io::AsyncRead` and `AsyncWrite` for `$stream` and

@@ -7,7 +7,6 @@
 //! `send_all`, `recv_exact`, `shutdown`, the non-blocking connect and the
 //! `futures_io` traits over to it.
 
-use std::future::poll_fn;
 use std::io;
 use std::net::Shutdown;
 use std::os::fd::AsFd;
@@ -155,44 +154,4 @@ impl<T: AsFd> StreamIo for ByteStream<T> {
             Ok(rustix::net::send(socket, buf, SendFlags::NOSIGNAL)?)
         })
     }
-}
-
-/// Receives exactly `buf.len()` bytes through `poll_recv`, or fails with
-/// `UnexpectedEof` saying how many came before the peer closed. Shared by
-/// the streams and their read halves.
-pub(crate) async fn recv_exact(
-    mut poll_recv: impl FnMut(&mut Context<'_>, &mut [u8]) -> Poll<io::Result<usize>>,
-    buf: &mut [u8],
-) -> io::Result<()> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match poll_fn(|cx| poll_recv(cx, &mut buf[filled..])).await? {
-            0 => {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!(
-                        "recv_exact: the peer closed the connection after {filled} of {} bytes",
-                        buf.len()
-                    ),
-                ))
-            }
-            n => filled += n,
-        }
-    }
-    Ok(())
-}
-
-/// Sends all of `buf` through `poll_send`, however many sends that takes.
-/// Shared by the streams and their write halves.
-pub(crate) async fn send_all(
-    mut poll_send: impl FnMut(&mut Context<'_>, &[u8]) -> Poll<io::Result<usize>>,
-    mut buf: &[u8],
-) -> io::Result<()> {
-    while !buf.is_empty() {
-        match poll_fn(|cx| poll_send(cx, buf)).await? {
-            0 => return Err(io::ErrorKind::WriteZero.into()),
-            n => buf = &buf[n..],
-        }
-    }
-    Ok(())
 }

@@ -18,7 +18,7 @@ use std::task::{Context, Poll};
 
 use futures_io::{AsyncRead, AsyncWrite};
 
-use super::byte_stream::{recv_exact, send_all};
+use crate::io::stream_io::{recv_exact, send_all};
 
 /// The reading half of a [`TcpStream`](super::TcpStream) or
 /// [`UnixStream`](super::UnixStream), from `into_split`.
