@@ -61,7 +61,7 @@ pub(crate) mod run_queue;
 mod scope;
 pub(crate) mod span;
 mod state;
-#[cfg(all(test, loom))]
+#[cfg(all(test, loopy_loom))]
 mod state_loom;
 pub(crate) mod tasks;
 #[cfg(test)]

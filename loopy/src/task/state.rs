@@ -5,9 +5,9 @@
 //! It is atomic only because wakers may be cloned, woken and dropped on
 //! other threads: everything else about a task happens on the loop thread.
 
-#[cfg(loom)]
+#[cfg(loopy_loom)]
 use loom::sync::atomic::{AtomicUsize, Ordering};
-#[cfg(not(loom))]
+#[cfg(not(loopy_loom))]
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The task sits in a run queue (a cancellation may add a second entry at

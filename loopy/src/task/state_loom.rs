@@ -7,7 +7,7 @@
 //! What must hold in each: the task is freed exactly once, only after its
 //! stage was consumed, and a wake never queues a complete task.
 //!
-//! Run with `RUSTFLAGS="--cfg loom" cargo test -p loopy --lib loom --release`.
+//! Run with `RUSTFLAGS="--cfg loopy_loom" cargo test -p loopy --lib loom --release`.
 
 use loom::cell::UnsafeCell;
 use loom::sync::atomic::{AtomicUsize, Ordering};
