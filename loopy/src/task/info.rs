@@ -5,7 +5,7 @@
 //! `block_on`'s future has one in the runtime. The loop fills it in as it
 //! goes: the spawn location when the task is made, the time from the clock
 //! the loop reads anyway, and after each poll the poll count and what the
-//! task's waker was parked on (see `wait.rs`). Nothing is formatted and no
+//! task's waker was parked on (see `poll_note.rs`). Nothing is formatted and no
 //! clock is read for it until somebody asks for the list.
 
 use std::cell::Cell;

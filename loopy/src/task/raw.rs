@@ -70,7 +70,7 @@ pub(crate) struct Header {
     /// the registry, for the task list. Loop thread only.
     pub(crate) stats: TaskStats,
     /// The task's span for tokio-console, entered for each poll; zero-sized
-    /// without the `tracing` feature (see `instrument.rs`).
+    /// without the `tracing` feature (see `span.rs`).
     pub(crate) span: TaskSpan,
 }
 

@@ -5,7 +5,7 @@
 //! hands a reference to the run queue. A second wake of a task that is
 //! already queued stops at the bit and costs one atomic operation. Each
 //! operation tells tokio-console about itself when the `tracing` feature
-//! is on (see `instrument.rs`).
+//! is on (see `span.rs`).
 
 use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
