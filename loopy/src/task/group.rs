@@ -23,6 +23,7 @@ use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use super::context;
+use super::deadline::Deadline;
 use super::raw::LocalTask;
 use super::span::Kind;
 use super::{JoinError, JoinHandle, TaskId};
@@ -308,10 +309,22 @@ impl<T: 'static> TaskGroup<T> {
     /// });
     /// ```
     pub async fn shutdown(&self, grace: Duration) {
-        let all_done = || poll_fn(|cx| self.members.poll_all_done(cx.waker()));
-        if crate::timeout(grace, all_done()).await.is_err() {
+        let clock = context::with_expected("loopy::task::TaskGroup::shutdown", |handle| {
+            handle.clock.now()
+        });
+        let mut grace_ends = Deadline::new(clock + grace);
+        // The tasks go first: ones that end at the deadline have ended.
+        let ended_in_grace = poll_fn(|cx| match self.members.poll_all_done(cx.waker()) {
+            Poll::Ready(()) => Poll::Ready(true),
+            Poll::Pending => grace_ends
+                .poll_elapsed(cx, "loopy::task::TaskGroup::shutdown")
+                .map(|()| false),
+        })
+        .await;
+        drop(grace_ends);
+        if !ended_in_grace {
             self.cancel();
-            all_done().await;
+            poll_fn(|cx| self.members.poll_all_done(cx.waker())).await;
         }
     }
 }

@@ -14,7 +14,8 @@
 //! remembers it so the runtime can list it and drop it at shutdown,
 //! `info.rs` says what the loop knows about it, `instruments.rs` watches
 //! each poll, and `span.rs` shows it to tokio-console (the `tracing`
-//! feature).
+//! feature). `deadline.rs` is a task's wait on the timer heap, which
+//! `sleep` and a group's shutdown both use.
 //!
 //! # Scopes and groups
 //!
@@ -49,6 +50,7 @@
 //! scoped spawning there needs `unsafe` or `'static` futures.
 
 pub(crate) mod context;
+pub(crate) mod deadline;
 mod group;
 pub(crate) mod info;
 pub(crate) mod instruments;

@@ -115,7 +115,7 @@ pub fn advance(by: Duration) -> crate::task::YieldNow {
         |count| handle.instruments.timers_fired(count),
         |due| context::waking(WakeCause::Timer, || unwind::wake_all_contained(due)),
     );
-    crate::yield_now()
+    crate::task::yield_now()
 }
 
 /// Waits until `duration` has passed.

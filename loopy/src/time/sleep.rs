@@ -3,12 +3,10 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use crate::driver::timer_heap::TimerKey;
-use crate::task::context::{self, Handle};
+use crate::task::deadline::Deadline;
 
 /// The future returned by [`sleep`](crate::sleep) and
 /// [`sleep_until`](crate::sleep_until).
@@ -22,33 +20,16 @@ use crate::task::context::{self, Handle};
 /// Polling it outside a running loopy runtime panics.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
-    /// When the sleep ends.
-    deadline: Instant,
-    /// The armed timer, from the first `Pending` poll on.
-    timer: Option<ArmedTimer>,
-}
-
-/// A timer in a runtime's heap, removed when this is dropped.
-struct ArmedTimer {
-    /// The runtime that polled the sleep first, whose heap has the timer.
-    handle: Rc<Handle>,
-    key: TimerKey,
-}
-
-impl Drop for ArmedTimer {
-    fn drop(&mut self) {
-        self.handle.timers.remove(self.key);
-    }
+    /// The wait on the loop's timer heap.
+    deadline: Deadline,
 }
 
 impl Sleep {
     pub(crate) fn new(deadline: Instant) -> Sleep {
         Sleep {
-            deadline,
-            timer: None,
+            deadline: Deadline::new(deadline),
         }
     }
-
     /// When the sleep ends (or ended).
     ///
     /// # Examples
@@ -60,7 +41,7 @@ impl Sleep {
     /// assert_eq!(loopy::sleep_until(at).deadline(), at);
     /// ```
     pub fn deadline(&self) -> Instant {
-        self.deadline
+        self.deadline.instant()
     }
 
     /// Moves the deadline, also of a sleep that has already finished.
@@ -77,10 +58,7 @@ impl Sleep {
     /// });
     /// ```
     pub fn reset(&mut self, deadline: Instant) {
-        self.deadline = deadline;
-        if let Some(timer) = &self.timer {
-            timer.handle.timers.reset(timer.key, deadline);
-        }
+        self.deadline.reset(deadline);
     }
 }
 
@@ -88,34 +66,15 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let deadline = self.deadline;
-        match &self.timer {
-            Some(timer) => {
-                let ready = timer.handle.timers.poll_timer(timer.key, cx.waker());
-                if ready.is_pending() {
-                    timer.handle.tasks.parked_on_timer(deadline);
-                }
-                ready
-            }
-            None => {
-                let handle = context::expect("loopy::sleep");
-                if deadline <= handle.clock.now() {
-                    return Poll::Ready(());
-                }
-                let key = handle.timers.insert(deadline, cx.waker());
-                handle.tasks.parked_on_timer(deadline);
-                self.timer = Some(ArmedTimer { handle, key });
-                Poll::Pending
-            }
-        }
+        self.deadline.poll_elapsed(cx, "loopy::sleep")
     }
 }
 
 impl fmt::Debug for Sleep {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sleep")
-            .field("deadline", &self.deadline)
-            .field("armed", &self.timer.is_some())
+            .field("deadline", &self.deadline.instant())
+            .field("armed", &self.deadline.is_armed())
             .finish()
     }
 }
