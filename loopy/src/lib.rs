@@ -33,9 +33,10 @@
 //!   (`task/instruments.rs`).
 //! - A future that cannot go on returns `Pending`, leaving the task's
 //!   **waker** (`task/waker.rs`) with whatever it waits for: a **timer**
-//!   (`driver/timer_heap.rs`, behind `time/`), a descriptor in the
-//!   **reactor** (`driver/reactor.rs`, behind `io/async_fd.rs` and
-//!   `net/`), or another task's `JoinHandle` (`task/join.rs`).
+//!   (`driver/timer_heap.rs`, through `task/deadline.rs`, behind `time/`),
+//!   a descriptor in the **reactor** (`driver/reactor.rs`, behind
+//!   `io/async_fd.rs` and `net/`), or another task's `JoinHandle`
+//!   (`task/join.rs`).
 //! - When that thing happens, the waker puts the task back on the run
 //!   queue, from any thread.
 //!

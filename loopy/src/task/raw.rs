@@ -207,6 +207,7 @@ impl TaskRef {
         self.header().state.load() & SCHEDULED != 0
     }
 
+    #[inline]
     pub(crate) fn is_complete(&self) -> bool {
         self.header().state.load() & COMPLETE != 0
     }
@@ -248,6 +249,7 @@ impl LocalTask {
         self.task.is_scheduled()
     }
 
+    #[inline]
     pub(crate) fn is_complete(&self) -> bool {
         self.task.is_complete()
     }
