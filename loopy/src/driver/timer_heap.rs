@@ -42,6 +42,18 @@ pub(crate) struct TimerHeap {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TimerKey(u32);
 
+impl TimerKey {
+    /// The slot's number, to be kept in fewer bits than a key.
+    pub(crate) fn index(self) -> u32 {
+        self.0
+    }
+
+    /// The key of slot `index`.
+    pub(crate) fn from_index(index: u32) -> TimerKey {
+        TimerKey(index)
+    }
+}
+
 struct Timers {
     /// Min-heap of armed timers by `(deadline, seq)`.
     heap: Vec<Entry>,
@@ -161,6 +173,19 @@ impl TimerHeap {
         timers.free.push(key.0);
         drop(timers);
         unwind::drop_contained(waker);
+    }
+
+    /// When timer `key` is due, while it is armed.
+    pub(crate) fn deadline(&self, key: TimerKey) -> Option<Instant> {
+        let timers = self.inner.borrow();
+        let pos = timers.slots.get(key.0 as usize)?.pos;
+        // A removed timer's slot keeps its last position, which another
+        // entry may hold by now: only an entry of this slot counts.
+        timers
+            .heap
+            .get(pos as usize)
+            .filter(|entry| entry.slot == key.0)
+            .map(|entry| entry.deadline)
     }
 
     /// The earliest deadline of an armed timer.

@@ -234,7 +234,9 @@ impl Future for SendSleep {
             Some(timer) if timer.is_in(timers) => {
                 let ready = timers.poll_timer(timer.key, cx.waker());
                 if ready.is_pending() {
-                    handle.tasks.parked_on_timer(this.deadline);
+                    handle
+                        .tasks
+                        .parked_on_timer(timer.key, this.deadline, timers);
                 }
                 return ready;
             }
@@ -245,11 +247,12 @@ impl Future for SendSleep {
         if this.deadline <= handle.clock.now() {
             return Poll::Ready(());
         }
+        let key = timers.insert(this.deadline, cx.waker());
         this.timer = Some(HeapKey {
-            key: timers.insert(this.deadline, cx.waker()),
+            key,
             orphans: Arc::clone(timers.orphans()),
         });
-        handle.tasks.parked_on_timer(this.deadline);
+        handle.tasks.parked_on_timer(key, this.deadline, timers);
         Poll::Pending
     }
 }

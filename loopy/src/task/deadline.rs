@@ -69,7 +69,8 @@ impl Deadline {
             Some(timer) => {
                 let ready = timer.handle.timers.poll_timer(timer.key, cx.waker());
                 if ready.is_pending() {
-                    timer.handle.tasks.parked_on_timer(deadline);
+                    let (tasks, timers) = (&timer.handle.tasks, &timer.handle.timers);
+                    tasks.parked_on_timer(timer.key, deadline, timers);
                 }
                 ready
             }
@@ -79,7 +80,7 @@ impl Deadline {
                     return Poll::Ready(());
                 }
                 let key = handle.timers.insert(deadline, cx.waker());
-                handle.tasks.parked_on_timer(deadline);
+                handle.tasks.parked_on_timer(key, deadline, &handle.timers);
                 self.timer = Some(ArmedTimer { handle, key });
                 Poll::Pending
             }

@@ -19,9 +19,10 @@ use std::time::{Duration, Instant};
 use super::poll_note::{Parked, PollNote};
 use super::TaskId;
 use crate::driver::clock;
+use crate::driver::timer_heap::TimerHeap;
 use crate::driver::trace::{Short, TaskLabel};
 
-/// The loop's record of one task, in its header (six words): where it
+/// The loop's record of one task, in its header (five words): where it
 /// came from and who spawned it, how often it was polled, what it waits
 /// on, when it was born, and where the registry keeps it.
 pub(crate) struct TaskStats {
@@ -29,10 +30,12 @@ pub(crate) struct TaskStats {
     pub(crate) location: Cell<&'static Location<'static>>,
     /// The task that spawned it (`TaskId::MAIN` for `block_on`'s future).
     pub(crate) parent: TaskId,
-    /// Polls so far.
-    pub(crate) polls: Cell<u64>,
-    /// What the last poll parked the task's waker on.
-    pub(crate) waits: Cell<PollNote>,
+    /// Polls so far (counting stops at `u32::MAX`).
+    pub(crate) polls: Cell<u32>,
+    /// What the last poll parked the task's waker on: the note's word...
+    waits_on: Cell<u64>,
+    /// ...and its half-word, kept apart so that it packs with the others.
+    waits_timer: Cell<u32>,
     /// When the task was spawned, by the loop's coarse clock, in tenths of
     /// a second since the process's time zero (`clock::nanos`); good for
     /// 13 years, and half a word, beside `registry_slot`.
@@ -52,7 +55,8 @@ impl TaskStats {
             location: Cell::new(location),
             parent,
             polls: Cell::new(0),
-            waits: Cell::new(PollNote::NONE),
+            waits_on: Cell::new(0),
+            waits_timer: Cell::new(0),
             spawned: u32::try_from(now / SPAWNED_UNIT).unwrap_or(u32::MAX),
             registry_slot: Cell::new(0),
         }
@@ -65,8 +69,15 @@ impl TaskStats {
 
     /// Records one poll and what it parked on.
     pub(crate) fn polled(&self, waits: PollNote) {
-        self.polls.set(self.polls.get() + 1);
-        self.waits.set(waits);
+        self.polls.set(self.polls.get().saturating_add(1));
+        let (on, timer) = waits.parts();
+        self.waits_on.set(on);
+        self.waits_timer.set(timer);
+    }
+
+    /// What the last poll parked the task's waker on.
+    pub(crate) fn waits(&self) -> PollNote {
+        PollNote::from_parts((self.waits_on.get(), self.waits_timer.get()))
     }
 }
 
@@ -211,7 +222,8 @@ impl TaskInfo {
         }
     }
 
-    /// How many times the task has been polled.
+    /// How many times the task has been polled (the count stops at
+    /// `u32::MAX`, about four billion).
     pub fn polls(&self) -> u64 {
         self.polls
     }
@@ -307,12 +319,14 @@ pub enum WaitingOn {
 
 impl TaskState {
     /// The state of a task that is neither running nor queued, from what
-    /// its last poll noted; `now` turns the timer's deadline into a delay.
-    pub(crate) fn waiting(waits: PollNote, now: Instant) -> TaskState {
+    /// its last poll noted; `timers` says when its timer is due, and `now`
+    /// turns that into a delay.
+    pub(crate) fn waiting(waits: PollNote, timers: &TimerHeap, now: Instant) -> TaskState {
+        let due = waits.timer_due(timers);
         let on = WaitingOn::from_parked(waits.on());
         TaskState::Waiting {
             on,
-            timer: waits.timer().map(|due| due.saturating_duration_since(now)),
+            timer: due.map(|due| due.saturating_duration_since(now)),
         }
     }
 }

@@ -198,7 +198,14 @@ impl Instruments {
             if woken {
                 "queued again".to_owned()
             } else {
-                TaskState::waiting(stats.waits.get(), now).to_string()
+                context::with(|handle| match handle {
+                    Some(handle) => TaskState::waiting(stats.waits(), &handle.timers, now),
+                    None => TaskState::Waiting {
+                        on: None,
+                        timer: None,
+                    },
+                })
+                .to_string()
             }
         };
         let what = match polled {

@@ -294,9 +294,12 @@ pub fn name() -> Option<String> {
 pub fn list() -> Vec<TaskInfo> {
     let handle = context::expect("loopy::task::list");
     let main_woken = handle.tasks.run_queue.main_is_woken();
-    handle
-        .tasks
-        .list(&handle.instruments, main_woken, handle.clock.now())
+    handle.tasks.list(
+        &handle.instruments,
+        main_woken,
+        &handle.timers,
+        handle.clock.now(),
+    )
 }
 
 /// Prints [`list`] to stderr as an aligned table, for a person to read

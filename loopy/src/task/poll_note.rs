@@ -4,13 +4,16 @@
 //! socket in the reactor, with a timer in the timer heap, or with another
 //! task's `JoinHandle`. Whoever parks a waker notes here what for, and the
 //! loop takes the note after each poll, so the task list knows what a task
-//! waits on without guessing from outside. The note is two words in the
-//! loop's context: parking a waker costs a store or two more, and taking
-//! the note after a poll a load and a store.
+//! waits on without guessing from outside. The note is a word and a half-word in
+//! the loop's context: parking a waker costs a store or two more, and
+//! taking the note after a poll a load and a store. A timer is noted by its
+//! key, not its deadline: the heap knows when it is due, and turning an
+//! `Instant` into a number on every park would cost more than the rest of
+//! the note together.
 
 use std::time::Instant;
 
-use crate::driver::clock;
+use crate::driver::timer_heap::{TimerHeap, TimerKey};
 
 /// What a poll parked its waker on, besides timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,22 +28,33 @@ pub(crate) enum Parked {
     Task(u64),
 }
 
-/// Everything one poll parked its waker on, packed into two words so that
-/// each task can keep it cheaply.
+/// Everything one poll parked its waker on: a word and a half-word, which
+/// a task's record keeps apart (see [`PollNote::parts`]) so that the
+/// half-word packs beside the record's others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct PollNote {
     /// The last socket or task the waker went to: the kind in the low two
     /// bits (0 nothing, 1 readable, 2 writable, 3 task), the descriptor or
     /// task id above them.
     on: u64,
-    /// The earliest timer the waker went to, as `clock::nanos` plus one; 0
-    /// for none.
-    timer: u64,
+    /// The key of the earliest timer the waker went to, plus one; 0 for
+    /// none.
+    timer: u32,
 }
 
 impl PollNote {
     /// A poll that parked nothing.
     pub(crate) const NONE: PollNote = PollNote { on: 0, timer: 0 };
+
+    /// The note as its word and its half-word.
+    pub(crate) fn parts(self) -> (u64, u32) {
+        (self.on, self.timer)
+    }
+
+    /// The note that [`PollNote::parts`] took apart.
+    pub(crate) fn from_parts((on, timer): (u64, u32)) -> PollNote {
+        PollNote { on, timer }
+    }
 
     /// The socket or task the waker went to.
     pub(crate) fn on(self) -> Parked {
@@ -53,9 +67,15 @@ impl PollNote {
         }
     }
 
-    /// When the earliest timer the waker went to is due.
-    pub(crate) fn timer(self) -> Option<Instant> {
-        self.timer.checked_sub(1).map(clock::instant)
+    /// The earliest timer the waker went to.
+    pub(crate) fn timer(self) -> Option<TimerKey> {
+        self.timer.checked_sub(1).map(TimerKey::from_index)
+    }
+
+    /// When the earliest timer the waker went to is due, if it is still
+    /// armed in `timers`.
+    pub(crate) fn timer_due(self, timers: &TimerHeap) -> Option<Instant> {
+        self.timer().and_then(|key| timers.deadline(key))
     }
 
     /// This note, with the waker parked on `on` as well (it replaces an
@@ -70,20 +90,31 @@ impl PollNote {
         PollNote { on, ..self }
     }
 
-    /// This note, with the waker parked on a timer due at `deadline` as
-    /// well (the earliest timer is kept).
-    pub(crate) fn with_timer(self, deadline: Instant) -> PollNote {
-        let due = clock::nanos(deadline).saturating_add(1);
-        let timer = match self.timer {
-            0 => due,
-            earlier => earlier.min(due),
-        };
-        PollNote { timer, ..self }
+    /// This note, with the waker parked on timer `key` (due at `deadline`)
+    /// as well: the earliest timer is kept, by what `timers` says of an
+    /// earlier one.
+    pub(crate) fn with_timer(
+        self,
+        key: TimerKey,
+        deadline: Instant,
+        timers: &TimerHeap,
+    ) -> PollNote {
+        if self
+            .timer_due(timers)
+            .is_some_and(|earlier| earlier <= deadline)
+        {
+            return self;
+        }
+        PollNote {
+            timer: key.index().saturating_add(1),
+            ..self
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::task::Waker;
     use std::time::Duration;
 
     use super::*;
@@ -98,16 +129,28 @@ mod tests {
         ] {
             assert_eq!(PollNote::NONE.with(on).on(), on);
         }
-        let soon = Instant::now() + Duration::from_millis(5);
+    }
+
+    #[test]
+    fn the_earliest_timer_is_kept_and_its_deadline_comes_from_the_heap() {
+        let timers = TimerHeap::new();
+        let soon = Instant::now() + Duration::from_secs(5);
+        let later = soon + Duration::from_secs(5);
+        let waker = Waker::noop();
+        let (k_later, k_soon) = (timers.insert(later, waker), timers.insert(soon, waker));
         let note = PollNote::NONE
-            .with_timer(soon + Duration::from_millis(5))
-            .with_timer(soon)
+            .with_timer(k_later, later, &timers)
+            .with_timer(k_soon, soon, &timers)
+            .with_timer(k_later, later, &timers)
             .with(Parked::Readable(7));
         assert_eq!(note.on(), Parked::Readable(7));
-        let due = note.timer().unwrap();
-        assert!(
-            due <= soon && soon - due < Duration::from_micros(1),
-            "the earliest"
+        assert_eq!(note.timer(), Some(k_soon));
+        assert_eq!(note.timer_due(&timers), Some(soon));
+        timers.remove(k_soon);
+        assert_eq!(
+            note.timer_due(&timers),
+            None,
+            "a removed timer is due never"
         );
     }
 }

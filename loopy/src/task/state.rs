@@ -59,6 +59,7 @@ impl State {
     }
 
     /// The whole word, for checks of single bits.
+    #[inline]
     pub(crate) fn load(&self) -> usize {
         self.0.load(Ordering::Acquire)
     }

@@ -24,6 +24,7 @@ use super::run_queue::{Remote, RunQueue};
 use super::span::{Kind, TaskSpan};
 use super::{JoinHandle, TaskId};
 use crate::driver::clock;
+use crate::driver::timer_heap::{TimerHeap, TimerKey};
 
 /// A child of a scope, as the loop knows it: the scope future polls it,
 /// so it has no allocation of its own, only this record.
@@ -109,10 +110,12 @@ impl Tasks {
         self.has_more.set(true);
     }
 
-    /// The running poll parked its waker on a timer due at `deadline`.
+    /// The running poll parked its waker on timer `key` of `timers`, due
+    /// at `deadline`.
     #[inline]
-    pub(crate) fn parked_on_timer(&self, deadline: Instant) {
-        self.note.set(self.note.get().with_timer(deadline));
+    pub(crate) fn parked_on_timer(&self, key: TimerKey, deadline: Instant, timers: &TimerHeap) {
+        self.note
+            .set(self.note.get().with_timer(key, deadline, timers));
     }
 
     /// Replaces the running poll's note, returning the old one (a scope's
@@ -246,12 +249,14 @@ impl Tasks {
     }
 
     /// Every live task and `block_on`'s future, as they are now;
-    /// `main_queued` says whether `block_on`'s future was woken, `clock`
-    /// is the time timers go by (paused, maybe).
+    /// `main_queued` says whether `block_on`'s future was woken, `timers`
+    /// when the timers they wait on are due, and `clock` is the time
+    /// timers go by (paused, maybe).
     pub(crate) fn list(
         &self,
         instruments: &Instruments,
         main_queued: bool,
+        timers: &TimerHeap,
         clock: Instant,
     ) -> Vec<TaskInfo> {
         let now = Instant::now();
@@ -271,7 +276,7 @@ impl Tasks {
                 _ => Vec::new(),
             },
             state,
-            polls: stats.polls.get(),
+            polls: u64::from(stats.polls.get()),
             busy: instruments.busy(id),
             age: now.saturating_duration_since(stats.spawned()),
         };
@@ -281,14 +286,14 @@ impl Tasks {
         } else if main_queued {
             TaskState::Ready
         } else {
-            TaskState::waiting(self.main.waits.get(), clock)
+            TaskState::waiting(self.main.waits(), timers, clock)
         };
         let mut list = vec![info(TaskId::MAIN, None, None, &self.main, main_state)];
         for record in self.scoped.borrow().values() {
             let state = if record.id == current {
                 TaskState::Running
             } else {
-                TaskState::waiting(record.stats.waits.get(), clock)
+                TaskState::waiting(record.stats.waits(), timers, clock)
             };
             let parent = Some(record.stats.parent);
             list.push(info(record.id, parent, None, &record.stats, state));
@@ -300,7 +305,7 @@ impl Tasks {
             } else if task.is_scheduled() {
                 TaskState::Ready
             } else {
-                TaskState::waiting(header.stats.waits.get(), clock)
+                TaskState::waiting(header.stats.waits(), timers, clock)
             };
             list.push(info(
                 header.id,
