@@ -58,10 +58,8 @@
 //! Outside it: registering a descriptor with the poller
 //! (`driver/reactor.rs`, an `unsafe fn` whose one caller, `io::Async`,
 //! owns the descriptor and deregisters it before letting go), installing
-//! the signal handlers (`signal/self_pipe.rs`), reading into hyper's
-//! uninitialised buffers (`hyper/io.rs`), and turning back into a
-//! `&'static Location` the spawn site the slow-poll watchdog publishes
-//! (`driver/slow_poll.rs`).
+//! the signal handlers (`signal/self_pipe.rs`) and reading into hyper's
+//! uninitialised buffers (`hyper/io.rs`).
 //!
 //! # Threads
 //!

@@ -14,14 +14,16 @@
 //! - `blocking_pool.rs`: the threads behind `spawn_blocking`;
 //! - `clock.rs`: the real or paused clock, and instants as words;
 //! - `rng.rs`: the seeded schedule's random numbers;
-//! - `trace.rs` and `slow_poll.rs`: how the loop talks about itself, and
-//!   the watchdog that names a poll that holds the loop.
+//! - `trace.rs`, `slow_poll.rs` and `places.rs`: how the loop talks about
+//!   itself, the watchdog that names a poll that holds the loop, and the
+//!   table of source places both name tasks by.
 
 pub(crate) mod blocking_pool;
 pub(crate) mod budget;
 pub(crate) mod clock;
 #[cfg(feature = "hyper")]
 pub(crate) mod orphaned_timers;
+pub(crate) mod places;
 pub(crate) mod reactor;
 pub(crate) mod rng;
 #[cfg(any(target_os = "linux", target_os = "android"))]

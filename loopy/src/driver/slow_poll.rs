@@ -28,20 +28,20 @@
 //! A stuck poll is named twice: by the watchdog, *while* it runs (the
 //! moment a user needs it), and by the loop once it ends, with its total.
 //! The watchdog may not touch the loop's tasks, so before each poll the
-//! loop also publishes the task's id and spawn location (two more plain
-//! stores); the task's name, which lives in the loop's registry, waits for
+//! loop also publishes the task's id and the number of its spawn location
+//! in the process's table of places (`places.rs`; two more plain stores);
+//! the task's name, which lives in the loop's registry, waits for
 //! the second line. A SIGQUIT that arrives while a poll is stuck (the
 //! signal that asks a loopy server for its task dump, which cannot run
 //! until the poll returns) makes the watchdog name the stuck task at once.
 
 use std::cell::Cell;
-use std::panic::Location;
-use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::places;
 use super::trace::{self, Short, TaskLabel};
 use crate::unwind;
 
@@ -62,8 +62,9 @@ struct Watched {
     seq: AtomicU64,
     /// The id of the task that poll runs (0 for `block_on`'s future).
     task: AtomicU64,
-    /// Where that task was spawned.
-    location: AtomicPtr<Location<'static>>,
+    /// Where that task was spawned: a number in `places`, `u32::MAX`
+    /// before the first poll.
+    place: AtomicU32,
     /// Which loop of `cores::run` this is, if it is one, for the line.
     loop_index: Option<usize>,
     /// Whether the loop is asleep in the poller.
@@ -94,7 +95,7 @@ impl SlowPollWatch {
         let shared = Arc::new(Watched {
             seq: AtomicU64::new(0),
             task: AtomicU64::new(0),
-            location: AtomicPtr::new(ptr::null_mut()),
+            place: AtomicU32::new(u32::MAX),
             loop_index,
             asleep: AtomicBool::new(false),
             flagged: AtomicU64::new(0),
@@ -108,27 +109,22 @@ impl SlowPollWatch {
         })
     }
 
-    /// A poll of task `task`, spawned at `location`, starts.
+    /// A poll of task `task`, spawned at place number `place`, starts.
     #[inline]
-    pub(crate) fn poll_started(&self, task: u64, location: &'static Location<'static>) {
+    pub(crate) fn poll_started(&self, task: u64, place: u32) {
         let seq = self.seq.get() + 1;
         self.seq.set(seq);
         self.shared.task.store(task, Ordering::Relaxed);
-        self.shared
-            .location
-            .store(ptr::from_ref(location).cast_mut(), Ordering::Relaxed);
+        self.shared.place.store(place, Ordering::Relaxed);
         // Release: the watchdog that sees this number sees the task too.
         self.shared.seq.store(seq, Ordering::Release);
     }
 
-    /// The task and spawn location of the poll that started last, if one
+    /// The task and spawn place of the poll that started last, if one
     /// did.
-    pub(crate) fn published(&self) -> Option<(u64, &'static Location<'static>)> {
-        let location = self.shared.location.load(Ordering::Relaxed);
-        // SAFETY: the pointer was made from a `&'static Location` by
-        // `poll_started`, or is null before the first poll.
-        let location = unsafe { location.as_ref() }?;
-        Some((self.shared.task.load(Ordering::Relaxed), location))
+    pub(crate) fn published(&self) -> Option<(u64, u32)> {
+        let place = self.shared.place.load(Ordering::Relaxed);
+        (place != u32::MAX).then(|| (self.shared.task.load(Ordering::Relaxed), place))
     }
 
     /// The poll that started last has ended; was it slow?
@@ -277,10 +273,7 @@ pub(crate) fn quit_delivered() {
 /// least `running`, while it still runs.
 fn name_stuck(watched: &Watched, running: Duration) {
     let id = watched.task.load(Ordering::Relaxed);
-    let location = watched.location.load(Ordering::Relaxed);
-    // SAFETY: the pointer was made from a `&'static Location` (or is null,
-    // before the first poll), and such a location is never freed.
-    let location = unsafe { location.as_ref() };
+    let location = places::get(watched.place.load(Ordering::Relaxed));
     let task = TaskLabel { id, name: None };
     let at = location.map_or_else(String::new, |at| format!(" (spawned at {at})"));
     let on = watched

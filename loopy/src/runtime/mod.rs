@@ -218,7 +218,7 @@ impl Runtime {
             );
         };
         let core = &*self.core;
-        core.handle.tasks.main.location.set(location);
+        core.handle.tasks.set_main_location(location);
         let mut future = pin!(future);
         let mut cx = Context::from_waker(&core.main_waker);
         // The first poll needs no wake.

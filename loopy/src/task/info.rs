@@ -17,23 +17,25 @@ use std::panic::Location;
 use std::time::{Duration, Instant};
 
 use super::poll_note::{Parked, PollNote};
+use super::registry::TaskRegistry;
 use super::TaskId;
 use crate::driver::clock;
+use crate::driver::places::Place;
 use crate::driver::timer_heap::TimerHeap;
 use crate::driver::trace::{Short, TaskLabel};
 
-/// The loop's record of one task, in its header (five words): where it
+/// The loop's record of one task, in its header (four words): where it
 /// came from and who spawned it, how often it was polled, what it waits
 /// on, when it was born, and where the registry keeps it.
 pub(crate) struct TaskStats {
     /// Where the task was spawned (or `block_on` called).
-    pub(crate) location: Cell<&'static Location<'static>>,
+    pub(crate) site: Cell<Place>,
     /// The task that spawned it (`TaskId::MAIN` for `block_on`'s future).
     pub(crate) parent: TaskId,
     /// Polls so far (counting stops at `u32::MAX`).
     pub(crate) polls: Cell<u32>,
     /// What the last poll parked the task's waker on: the note's word...
-    waits_on: Cell<u64>,
+    waits_on: Cell<u32>,
     /// ...and its half-word, kept apart so that it packs with the others.
     waits_timer: Cell<u32>,
     /// When the task was spawned, by the loop's coarse clock, in tenths of
@@ -48,11 +50,11 @@ pub(crate) struct TaskStats {
 const SPAWNED_UNIT: u64 = 100_000_000;
 
 impl TaskStats {
-    /// A record for a task spawned at `location` when the loop's clock
+    /// A record for a task spawned at `site` when the loop's clock
     /// read `now` (as `clock::nanos`).
-    pub(crate) fn new(location: &'static Location<'static>, now: u64, parent: TaskId) -> TaskStats {
+    pub(crate) fn new(site: Place, now: u64, parent: TaskId) -> TaskStats {
         TaskStats {
-            location: Cell::new(location),
+            site: Cell::new(site),
             parent,
             polls: Cell::new(0),
             waits_on: Cell::new(0),
@@ -321,9 +323,14 @@ impl TaskState {
     /// The state of a task that is neither running nor queued, from what
     /// its last poll noted; `timers` says when its timer is due, and `now`
     /// turns that into a delay.
-    pub(crate) fn waiting(waits: PollNote, timers: &TimerHeap, now: Instant) -> TaskState {
+    pub(crate) fn waiting(
+        waits: PollNote,
+        registry: &TaskRegistry,
+        timers: &TimerHeap,
+        now: Instant,
+    ) -> TaskState {
         let due = waits.timer_due(timers);
-        let on = WaitingOn::from_parked(waits.on());
+        let on = WaitingOn::from_parked(waits.on(), registry);
         TaskState::Waiting {
             on,
             timer: due.map(|due| due.saturating_duration_since(now)),
@@ -355,13 +362,14 @@ impl fmt::Display for TaskState {
 }
 
 impl WaitingOn {
-    /// What a poll's note says, as the list shows it.
-    pub(crate) fn from_parked(parked: Parked) -> Option<WaitingOn> {
+    /// What a poll's note says, as the list shows it; `registry` names
+    /// the task in a slot.
+    pub(crate) fn from_parked(parked: Parked, registry: &TaskRegistry) -> Option<WaitingOn> {
         match parked {
             Parked::Nothing => None,
             Parked::Readable(fd) => Some(WaitingOn::Readable(fd)),
             Parked::Writable(fd) => Some(WaitingOn::Writable(fd)),
-            Parked::Task(id) => Some(WaitingOn::Task(TaskId(id))),
+            Parked::Task(slot) => registry.id_at(slot).map(WaitingOn::Task),
         }
     }
 }

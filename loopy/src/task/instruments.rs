@@ -100,7 +100,7 @@ impl Instruments {
     pub(crate) fn before_poll(&self, tasks: &Tasks, id: TaskId, stats: &TaskStats) -> PollStart {
         tasks.current.set(id);
         if let Some(watch) = &self.slow_poll {
-            watch.poll_started(id.0, stats.location.get());
+            watch.poll_started(id.0, stats.site.get().number());
         }
         PollStart {
             at: self.watching.then(Instant::now),
@@ -148,8 +148,8 @@ impl Instruments {
         self.after_poll(tasks, id, stats, start, polled);
         tasks.current.set(outer);
         tasks.set_note(outer_note);
-        if let (Some(watch), Some((task, location))) = (&self.slow_poll, outer_watch) {
-            watch.poll_started(task, location);
+        if let (Some(watch), Some((task, place))) = (&self.slow_poll, outer_watch) {
+            watch.poll_started(task, place);
         }
         out
     }
@@ -183,7 +183,7 @@ impl Instruments {
                 "slow poll: {} (spawned at {}) ran for {took} without yielding, and no other \
                  task ran meanwhile (threshold {}); move blocking work to loopy::spawn_blocking",
                 label(id, registry.name(id)),
-                stats.location.get(),
+                stats.site.get().location(),
                 Short(slow.threshold),
             ));
         }
@@ -199,7 +199,9 @@ impl Instruments {
                 "queued again".to_owned()
             } else {
                 context::with(|handle| match handle {
-                    Some(handle) => TaskState::waiting(stats.waits(), &handle.timers, now),
+                    Some(handle) => {
+                        TaskState::waiting(stats.waits(), &registry, &handle.timers, now)
+                    }
                     None => TaskState::Waiting {
                         on: None,
                         timer: None,
@@ -353,7 +355,7 @@ impl Instruments {
         trace::warn(format_args!(
             "{} (spawned at {}) panicked, and no JoinHandle is left to report it: {}",
             label(header.id, registry.name(header.id)),
-            header.stats.location.get(),
+            header.stats.site.get().location(),
             message.unwrap_or("(no message)"),
         ));
     }

@@ -62,6 +62,7 @@ pub(crate) mod registry;
 pub(crate) mod run_queue;
 mod scope;
 pub(crate) mod span;
+pub(crate) mod spawn_sites;
 mod state;
 #[cfg(all(test, loopy_loom))]
 mod state_loom;

@@ -4,12 +4,17 @@
 //! socket in the reactor, with a timer in the timer heap, or with another
 //! task's `JoinHandle`. Whoever parks a waker notes here what for, and the
 //! loop takes the note after each poll, so the task list knows what a task
-//! waits on without guessing from outside. The note is a word and a half-word in
+//! waits on without guessing from outside. The note is two half-words in
 //! the loop's context: parking a waker costs a store or two more, and
 //! taking the note after a poll a load and a store. A timer is noted by its
 //! key, not its deadline: the heap knows when it is due, and turning an
 //! `Instant` into a number on every park would cost more than the rest of
-//! the note together.
+//! the note together. Another task is noted by its slot in the registry,
+//! not its id, for the same reason of size: an id is a word.
+//!
+//! A half-word holds the kind in two bits and the descriptor or slot in
+//! the thirty above them: a descriptor or slot of 2^30 or more (a process
+//! would need a billion open files or live tasks) is not noted.
 
 use std::time::Instant;
 
@@ -24,19 +29,22 @@ pub(crate) enum Parked {
     Readable(i32),
     /// A descriptor, until it is writable.
     Writable(i32),
-    /// Another task's handle, until that task finishes.
-    Task(u64),
+    /// Another task's handle, until that task finishes: the task's slot
+    /// in the registry. The slot names the task for as long as the waiter
+    /// waits: when the task ends, the waiter is woken and its note is not
+    /// read again before its next poll replaces it.
+    Task(u32),
 }
 
-/// Everything one poll parked its waker on: a word and a half-word, which
-/// a task's record keeps apart (see [`PollNote::parts`]) so that the
-/// half-word packs beside the record's others.
+/// Everything one poll parked its waker on: two half-words, which a
+/// task's record keeps apart (see [`PollNote::parts`]) so that they pack
+/// beside the record's others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct PollNote {
     /// The last socket or task the waker went to: the kind in the low two
     /// bits (0 nothing, 1 readable, 2 writable, 3 task), the descriptor or
-    /// task id above them.
-    on: u64,
+    /// registry slot above them.
+    on: u32,
     /// The key of the earliest timer the waker went to, plus one; 0 for
     /// none.
     timer: u32,
@@ -46,13 +54,13 @@ impl PollNote {
     /// A poll that parked nothing.
     pub(crate) const NONE: PollNote = PollNote { on: 0, timer: 0 };
 
-    /// The note as its word and its half-word.
-    pub(crate) fn parts(self) -> (u64, u32) {
+    /// The note as its two half-words.
+    pub(crate) fn parts(self) -> (u32, u32) {
         (self.on, self.timer)
     }
 
     /// The note that [`PollNote::parts`] took apart.
-    pub(crate) fn from_parts((on, timer): (u64, u32)) -> PollNote {
+    pub(crate) fn from_parts((on, timer): (u32, u32)) -> PollNote {
         PollNote { on, timer }
     }
 
@@ -81,11 +89,16 @@ impl PollNote {
     /// This note, with the waker parked on `on` as well (it replaces an
     /// earlier socket or task).
     pub(crate) fn with(self, on: Parked) -> PollNote {
-        let on = match on {
-            Parked::Nothing => 0,
-            Parked::Readable(fd) => (u64::from(fd as u32) << 2) | 1,
-            Parked::Writable(fd) => (u64::from(fd as u32) << 2) | 2,
-            Parked::Task(id) => (id << 2) | 3,
+        let (kind, payload) = match on {
+            Parked::Nothing => (0, 0),
+            Parked::Readable(fd) => (1, fd as u32),
+            Parked::Writable(fd) => (2, fd as u32),
+            Parked::Task(slot) => (3, slot),
+        };
+        let on = if payload < 1 << 30 {
+            (payload << 2) | kind
+        } else {
+            0
         };
         PollNote { on, ..self }
     }
@@ -123,11 +136,18 @@ mod tests {
     fn notes_pack_and_unpack() {
         for on in [
             Parked::Readable(0),
-            Parked::Writable(i32::MAX),
-            Parked::Task(u64::MAX >> 2),
+            Parked::Writable((1 << 30) - 1),
+            Parked::Task((1 << 30) - 1),
             Parked::Nothing,
         ] {
             assert_eq!(PollNote::NONE.with(on).on(), on);
+        }
+        for too_big in [
+            Parked::Readable(i32::MAX),
+            Parked::Writable(1 << 30),
+            Parked::Task(u32::MAX),
+        ] {
+            assert_eq!(PollNote::NONE.with(too_big).on(), Parked::Nothing);
         }
     }
 

@@ -74,6 +74,12 @@ pub(crate) struct Header {
     pub(crate) span: TaskSpan,
 }
 
+// Every task pays for each byte here, and a task's allocation decides how
+// fast spawning is (see docs/performance.md): a field added to the header
+// has to say why it is worth it, starting by changing this number.
+#[cfg(all(target_pointer_width = "64", not(feature = "tracing")))]
+const _: () = assert!(std::mem::size_of::<Header>() == 80);
+
 /// Operations that need the concrete future type, erased behind a pointer.
 struct TaskVTable {
     /// Polls the future once, or drops it when the flag says the task was
@@ -380,7 +386,9 @@ impl LocalTask {
             }
             context::with(|handle| {
                 if let Some(handle) = handle {
-                    handle.tasks.parked(Parked::Task(header.id.0));
+                    handle
+                        .tasks
+                        .parked(Parked::Task(header.stats.registry_slot.get()));
                 }
             });
             return Poll::Pending;

@@ -63,6 +63,12 @@ impl TaskRegistry {
         self.names.get(&id).map(|name| &**name)
     }
 
+    /// The id of the task in `slot`, if one is there.
+    pub(crate) fn id_at(&self, slot: u32) -> Option<TaskId> {
+        let task = self.slots.get(slot as usize)?.as_ref()?;
+        Some(task.header().id)
+    }
+
     /// The live tasks, in slot order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &LocalTask> {
         self.slots.iter().flatten()

@@ -382,6 +382,7 @@ impl Wake for Remote {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::driver::places::Place;
     use crate::task::info::TaskStats;
     use crate::task::span::{Kind, TaskSpan};
     use crate::task::TaskId;
@@ -400,7 +401,7 @@ mod tests {
             async {},
             TaskId(1),
             Arc::clone(&remote),
-            TaskStats::new(location, 0, TaskId::MAIN),
+            TaskStats::new(Place::of(location), 0, TaskId::MAIN),
             TaskSpan::new(TaskId(1), None, location, Kind::Task),
         );
         let queue = RunQueue::new(remote);

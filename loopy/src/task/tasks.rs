@@ -22,6 +22,7 @@ use super::raw::{LocalTask, NewTask, TaskRef};
 use super::registry::TaskRegistry;
 use super::run_queue::{Remote, RunQueue};
 use super::span::{Kind, TaskSpan};
+use super::spawn_sites::SpawnSites;
 use super::{JoinHandle, TaskId};
 use crate::driver::clock;
 use crate::driver::timer_heap::{TimerHeap, TimerKey};
@@ -67,11 +68,15 @@ pub(crate) struct Tasks {
     pub(crate) clock: Cell<u64>,
     /// The record of `block_on`'s own future.
     pub(crate) main: TaskStats,
+    /// Where the tasks were spawned, each place once.
+    sites: RefCell<SpawnSites>,
 }
 
 impl Tasks {
     pub(crate) fn new(remote: Arc<Remote>) -> Tasks {
         let now = clock::nanos(Instant::now());
+        let here = Location::caller();
+        let mut sites = SpawnSites::new(here);
         Tasks {
             run_queue: RunQueue::new(remote),
             registry: RefCell::new(TaskRegistry::new()),
@@ -84,8 +89,15 @@ impl Tasks {
             groups: RefCell::default(),
             scoped: RefCell::default(),
             clock: Cell::new(now),
-            main: TaskStats::new(Location::caller(), now, TaskId::MAIN),
+            main: TaskStats::new(sites.number(here), now, TaskId::MAIN),
+            sites: RefCell::new(sites),
         }
+    }
+
+    /// `block_on` was called at `location`.
+    pub(crate) fn set_main_location(&self, location: &'static Location<'static>) {
+        let site = self.sites.borrow_mut().number(location);
+        self.main.site.set(site);
     }
 
     /// The running poll parked its waker on a socket or a task.
@@ -163,7 +175,11 @@ impl Tasks {
         self.next_id.set(id.0 + 1);
         let record = Rc::new(ScopedTask {
             id,
-            stats: TaskStats::new(location, self.clock.get(), self.current.get()),
+            stats: TaskStats::new(
+                self.sites.borrow_mut().number(location),
+                self.clock.get(),
+                self.current.get(),
+            ),
         });
         self.scoped.borrow_mut().insert(id, Rc::clone(&record));
         record
@@ -203,13 +219,13 @@ impl Tasks {
     }
 
     /// What else task `id`'s last poll parked its waker on.
-    fn also(&self, id: TaskId) -> Vec<WaitingOn> {
+    fn also(&self, id: TaskId, registry: &TaskRegistry) -> Vec<WaitingOn> {
         let also = self.also.borrow();
         let Some(more) = also.get(&id) else {
             return Vec::new();
         };
         more.iter()
-            .filter_map(|&parked| WaitingOn::from_parked(parked))
+            .filter_map(|&parked| WaitingOn::from_parked(parked, registry))
             .collect()
     }
 
@@ -230,7 +246,8 @@ impl Tasks {
         let id = TaskId(self.next_id.get());
         self.next_id.set(id.0 + 1);
         let parent = self.current.get();
-        let stats = TaskStats::new(location, self.clock.get(), parent);
+        let site = self.sites.borrow_mut().number(location);
+        let stats = TaskStats::new(site, self.clock.get(), parent);
         let span = TaskSpan::new(id, name.as_deref(), location, kind);
         let remote = Arc::clone(&self.run_queue.remote);
         let NewTask {
@@ -270,9 +287,9 @@ impl Tasks {
             id,
             parent,
             name: name.map(String::from),
-            location: stats.location.get(),
+            location: stats.site.get().location(),
             also: match state {
-                TaskState::Waiting { .. } => self.also(id),
+                TaskState::Waiting { .. } => self.also(id, &registry),
                 _ => Vec::new(),
             },
             state,
@@ -286,14 +303,14 @@ impl Tasks {
         } else if main_queued {
             TaskState::Ready
         } else {
-            TaskState::waiting(self.main.waits(), timers, clock)
+            TaskState::waiting(self.main.waits(), &registry, timers, clock)
         };
         let mut list = vec![info(TaskId::MAIN, None, None, &self.main, main_state)];
         for record in self.scoped.borrow().values() {
             let state = if record.id == current {
                 TaskState::Running
             } else {
-                TaskState::waiting(record.stats.waits(), timers, clock)
+                TaskState::waiting(record.stats.waits(), &registry, timers, clock)
             };
             let parent = Some(record.stats.parent);
             list.push(info(record.id, parent, None, &record.stats, state));
@@ -305,7 +322,7 @@ impl Tasks {
             } else if task.is_scheduled() {
                 TaskState::Ready
             } else {
-                TaskState::waiting(header.stats.waits(), timers, clock)
+                TaskState::waiting(header.stats.waits(), &registry, timers, clock)
             };
             list.push(info(
                 header.id,
