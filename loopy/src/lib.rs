@@ -51,7 +51,8 @@
 //!
 //! The unsafe code lives in the task harness: `task/raw.rs` (the task
 //! allocation, and `LocalTask`, the reference that may only be used on the
-//! loop thread), `task/waker.rs` (the waker's vtable), `task/run_queue.rs`
+//! loop thread), `task/waker.rs` (the waker's vtable), `task/awaiter.rs`
+//! (the join handle's waker kept in one tagged word), `task/run_queue.rs`
 //! (the one place a task woken anywhere becomes a `LocalTask`, on its own
 //! loop's thread), and the two places that hand a task's typed output over
 //! (`JoinHandle::new` in `task/tasks.rs`, its poll in `task/join.rs`).

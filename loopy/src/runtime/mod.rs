@@ -531,7 +531,7 @@ impl Core {
         }
         self.record(id, ran);
         handle.tasks.registry.borrow_mut().remove(task);
-        handle.tasks.finished(id);
+        handle.tasks.finished(id, &task.header().stats);
         handle.instruments.finished(id);
     }
 

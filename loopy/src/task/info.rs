@@ -24,14 +24,17 @@ use crate::driver::places::Place;
 use crate::driver::timer_heap::TimerHeap;
 use crate::driver::trace::{Short, TaskLabel};
 
-/// The loop's record of one task, in its header (four words): where it
+/// The loop's record of one task, in its header (three words): where it
 /// came from and who spawned it, how often it was polled, what it waits
-/// on, when it was born, and where the registry keeps it.
+/// on, and when it was born.
 pub(crate) struct TaskStats {
     /// Where the task was spawned (or `block_on` called).
     pub(crate) site: Cell<Place>,
-    /// The task that spawned it (`TaskId::MAIN` for `block_on`'s future).
-    pub(crate) parent: TaskId,
+    /// How far back the task that spawned it is: its id minus the
+    /// parent's (a parent is always older, and ids only grow). `FAR` when
+    /// the distance does not fit; the runtime keeps that parent in a table
+    /// (`Tasks::parent`). Zero for `block_on`'s future, which has none.
+    parent_gap: u32,
     /// Polls so far (counting stops at `u32::MAX`).
     pub(crate) polls: Cell<u32>,
     /// What the last poll parked the task's waker on: the note's word...
@@ -40,28 +43,47 @@ pub(crate) struct TaskStats {
     waits_timer: Cell<u32>,
     /// When the task was spawned, by the loop's coarse clock, in tenths of
     /// a second since the process's time zero (`clock::nanos`); good for
-    /// 13 years, and half a word, beside `registry_slot`.
+    /// 13 years, and half a word.
     spawned: u32,
-    /// Index of this task in the runtime's registry. Loop thread only.
-    pub(crate) registry_slot: Cell<u32>,
 }
+
+/// `TaskStats::parent_gap` of a task whose parent is more than
+/// `u32::MAX - 1` tasks older.
+const FAR: u32 = u32::MAX;
 
 /// Nanoseconds in one unit of `TaskStats::spawned`.
 const SPAWNED_UNIT: u64 = 100_000_000;
 
 impl TaskStats {
-    /// A record for a task spawned at `site` when the loop's clock
-    /// read `now` (as `clock::nanos`).
-    pub(crate) fn new(site: Place, now: u64, parent: TaskId) -> TaskStats {
+    /// A record for task `id`, spawned by task `parent` at `site` when the
+    /// loop's clock read `now` (as `clock::nanos`).
+    #[inline]
+    pub(crate) fn new(site: Place, now: u64, id: TaskId, parent: TaskId) -> TaskStats {
+        debug_assert!(parent <= id, "a parent is older than its child");
         TaskStats {
             site: Cell::new(site),
-            parent,
+            parent_gap: match id.0 - parent.0 {
+                gap if gap < u64::from(FAR) => gap as u32,
+                _ => FAR,
+            },
             polls: Cell::new(0),
             waits_on: Cell::new(0),
             waits_timer: Cell::new(0),
             spawned: u32::try_from(now / SPAWNED_UNIT).unwrap_or(u32::MAX),
-            registry_slot: Cell::new(0),
         }
+    }
+
+    /// The parent of task `id`, which this is the record of; `None` when
+    /// it is too far back to say here (`is_far`).
+    pub(crate) fn parent(&self, id: TaskId) -> Option<TaskId> {
+        (self.parent_gap != FAR).then(|| TaskId(id.0 - u64::from(self.parent_gap)))
+    }
+
+    /// Whether the parent is too far back for the record, and kept in
+    /// the runtime's table instead.
+    #[inline]
+    pub(crate) fn parent_is_far(&self) -> bool {
+        self.parent_gap == FAR
     }
 
     /// When the task was spawned, to a tenth of a second.

@@ -49,6 +49,7 @@
 //! parent's future is forgotten, and its borrows dangle: that is why
 //! scoped spawning there needs `unsafe` or `'static` futures.
 
+mod awaiter;
 pub(crate) mod context;
 pub(crate) mod deadline;
 mod group;

@@ -31,7 +31,7 @@
 //! references go. So freeing the cell on any
 //! thread drops nothing but the header's `Send` parts.
 
-use std::cell::{Cell, UnsafeCell};
+use std::cell::UnsafeCell;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::mem;
@@ -41,6 +41,7 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use super::awaiter::Awaiter;
 use super::context;
 use super::info::TaskStats;
 use super::join::{panic_message, Failure, JoinError};
@@ -55,8 +56,8 @@ use crate::unwind;
 
 /// The untyped front of every task allocation.
 pub(crate) struct Header {
-    /// State bits and reference count (see `state.rs`). The only field that
-    /// other threads write.
+    /// State bits, reference count and registry slot (see `state.rs`). The
+    /// only field that other threads write.
     pub(crate) state: State,
     /// The typed operations on the cell behind this header.
     vtable: &'static TaskVTable,
@@ -64,10 +65,11 @@ pub(crate) struct Header {
     pub(crate) remote: Arc<Remote>,
     /// The task's id, for `task::id()` and `JoinHandle::id()`. Never changes.
     pub(crate) id: TaskId,
-    /// The waker of whoever awaits the `JoinHandle`. Loop thread only.
-    awaiter: Cell<Option<Waker>>,
-    /// Where it was spawned, its polls, what it waits on and its slot in
-    /// the registry, for the task list. Loop thread only.
+    /// The waker of whoever awaits the `JoinHandle`, in one word
+    /// (`awaiter.rs`). Loop thread only.
+    awaiter: Awaiter,
+    /// Where it was spawned, by whom, its polls and what it waits on, for
+    /// the task list. Loop thread only.
     pub(crate) stats: TaskStats,
     /// The task's span for tokio-console, entered for each poll; zero-sized
     /// without the `tracing` feature (see `span.rs`).
@@ -78,7 +80,7 @@ pub(crate) struct Header {
 // fast spawning is (see docs/performance.md): a field added to the header
 // has to say why it is worth it, starting by changing this number.
 #[cfg(all(target_pointer_width = "64", not(feature = "tracing")))]
-const _: () = assert!(std::mem::size_of::<Header>() == 80);
+const _: () = assert!(std::mem::size_of::<Header>() == 64);
 
 /// Operations that need the concrete future type, erased behind a pointer.
 struct TaskVTable {
@@ -146,7 +148,7 @@ pub(crate) struct LocalTask {
 // to reach the `Arc<Remote>`, which is `Send + Sync`, and to drop a
 // reference. Dropping the last reference frees the cell; by the module's
 // invariant the stage is `Consumed` by then, so only the header's `Arc` and
-// `Option<Waker>`, both `Send`, are dropped on that thread.
+// its awaiter's `Waker`, both `Send`, are dropped on that thread.
 unsafe impl Send for TaskRef {}
 
 impl TaskRef {
@@ -155,6 +157,7 @@ impl TaskRef {
     pub(crate) fn allocate<F>(
         future: F,
         id: TaskId,
+        slot: u32,
         remote: Arc<Remote>,
         stats: TaskStats,
         span: TaskSpan,
@@ -164,11 +167,11 @@ impl TaskRef {
     {
         let cell = Box::new(TaskCell {
             header: Header {
-                state: State::new(),
+                state: State::new(slot),
                 vtable: &TaskCell::<F>::VTABLE,
                 remote,
                 id,
-                awaiter: Cell::new(None),
+                awaiter: Awaiter::new(),
                 stats,
                 span,
             },
@@ -380,15 +383,10 @@ impl LocalTask {
     pub(crate) unsafe fn poll_output<T>(&self, waker: &Waker) -> Poll<Result<T, JoinError>> {
         let header = self.header();
         if !self.is_complete() {
-            match header.awaiter.take() {
-                Some(old) if old.will_wake(waker) => header.awaiter.set(Some(old)),
-                _ => header.awaiter.set(Some(waker.clone())),
-            }
+            header.awaiter.register(waker);
             context::with(|handle| {
                 if let Some(handle) = handle {
-                    handle
-                        .tasks
-                        .parked(Parked::Task(header.stats.registry_slot.get()));
+                    handle.tasks.parked(Parked::Task(header.state.slot()));
                 }
             });
             return Poll::Pending;

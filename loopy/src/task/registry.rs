@@ -3,8 +3,9 @@
 //! A task that is waiting on I/O or a timer is referenced only by wakers
 //! parked elsewhere. To drop every pending task when the runtime is dropped
 //! (so their destructors run), the runtime keeps one reference to each live
-//! task here, in a slab whose slot index the task remembers in its header.
-//! Insert and remove are O(1). Names live beside the slots, in a map that
+//! task here, in a slab. A task learns its slot before it is made, from
+//! [`TaskRegistry::vacant`], and carries it in its state word. Insert and
+//! remove are O(1). Names live beside the slots, in a map that
 //! is empty, and costs nothing, while no task has a name.
 
 use std::collections::HashMap;
@@ -31,26 +32,40 @@ impl TaskRegistry {
         }
     }
 
+    /// The slot the next [`insert`](TaskRegistry::insert) fills.
+    ///
+    /// # Panics
+    ///
+    /// When the runtime already has `u32::MAX` live tasks.
+    #[inline]
+    pub(crate) fn vacant(&self) -> u32 {
+        match self.free.last() {
+            Some(&slot) => slot,
+            None => u32::try_from(self.slots.len())
+                .expect("loopy supports at most u32::MAX live tasks per runtime"),
+        }
+    }
+
+    /// Keeps `task`, made for the slot [`vacant`](TaskRegistry::vacant)
+    /// gave since the last insert.
+    #[inline]
     pub(crate) fn insert(&mut self, task: LocalTask, name: Option<Box<str>>) {
+        let slot = task.header().state.slot();
         if let Some(name) = name {
             self.names.insert(task.header().id, name);
         }
-        let slot = match self.free.pop() {
-            Some(slot) => slot,
-            None => {
-                let slot = u32::try_from(self.slots.len())
-                    .expect("loopy supports at most u32::MAX live tasks per runtime");
-                self.slots.push(None);
-                slot
-            }
-        };
-        task.header().stats.registry_slot.set(slot);
-        self.slots[slot as usize] = Some(task);
+        if slot as usize == self.slots.len() {
+            self.slots.push(Some(task));
+        } else {
+            let reused = self.free.pop();
+            debug_assert_eq!(reused, Some(slot), "a task fills the vacant slot");
+            self.slots[slot as usize] = Some(task);
+        }
     }
 
     /// Forgets a task that completed, returning the registry's reference.
     pub(crate) fn remove(&mut self, task: &LocalTask) -> Option<LocalTask> {
-        let slot = task.header().stats.registry_slot.get();
+        let slot = task.header().state.slot();
         let entry = self.slots.get_mut(slot as usize)?.take()?;
         self.free.push(slot);
         if !self.names.is_empty() {

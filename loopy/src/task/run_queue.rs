@@ -400,8 +400,9 @@ mod tests {
         let task = TaskRef::allocate(
             async {},
             TaskId(1),
+            0,
             Arc::clone(&remote),
-            TaskStats::new(Place::of(location), 0, TaskId::MAIN),
+            TaskStats::new(Place::of(location), 0, TaskId(1), TaskId::MAIN),
             TaskSpan::new(TaskId(1), None, location, Kind::Task),
         );
         let queue = RunQueue::new(remote);

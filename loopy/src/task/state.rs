@@ -1,9 +1,16 @@
 //! The bits of a task's state word.
 //!
 //! Every task carries one `AtomicUsize`. Its low bits say where the task is
-//! in its life; the rest count the references to the task's allocation.
-//! It is atomic only because wakers may be cloned, woken and dropped on
-//! other threads: everything else about a task happens on the loop thread.
+//! in its life; bits 5 to 31 count the references to the task's
+//! allocation. It is atomic only because wakers may be cloned, woken and
+//! dropped on other threads: everything else about a task happens on the
+//! loop thread.
+//!
+//! On 64-bit targets the upper half of the word holds the task's slot in
+//! the runtime's registry, which is chosen before the task exists and never
+//! changes: a task carries it without a field of its own (every byte of a
+//! task's allocation is paid for by every task; see docs/performance.md).
+//! Elsewhere the slot is a field beside the word.
 
 #[cfg(loopy_loom)]
 use loom::sync::atomic::{AtomicUsize, Ordering};
@@ -35,86 +42,122 @@ pub(crate) const HANDLE: usize = 1 << 3;
 /// May be set together with `HANDLE`: whichever asks first gets the result.
 pub(crate) const GROUP: usize = 1 << 4;
 
-/// One reference: everything from this bit up is the reference count.
-/// The owners of references are the runtime's task registry (until the
-/// task completes), the `JoinHandle`, a `TaskGroup`, each run queue entry
-/// and each waker.
+/// One reference: bits 5 to 31 are the reference count. The owners of
+/// references are the runtime's task registry (until the task completes),
+/// the `JoinHandle`, a `TaskGroup`, each run queue entry and each waker.
 pub(crate) const REF_ONE: usize = 1 << 5;
 
-/// Above this many references something is leaking wakers in a loop; the
-/// count is about to overflow, so the process aborts as `Arc` does.
-pub(crate) const MAX_REFS: usize = (isize::MAX as usize) / REF_ONE;
+/// The bits of the reference count.
+const REF_MASK: usize = (u32::MAX as usize) & !(REF_ONE - 1);
+
+/// Above this many references (67 million wakers of one task, a gigabyte
+/// of them at least) something is leaking wakers in a loop, and the
+/// process aborts, as `Arc` does at its own limit. Half the count's room
+/// is left above it, for the references other threads may add between
+/// one's add and its check.
+pub(crate) const MAX_REFS: usize = 1 << 26;
+
+/// Where the registry slot starts in the word, on 64-bit targets.
+#[cfg(target_pointer_width = "64")]
+const SLOT_SHIFT: u32 = 32;
 
 /// A task's state word: the bits above and the reference count, with each
 /// change the harness makes to it as one method, so that the orderings
 /// live in one place and the loom model (`state_loom.rs`) checks the very
 /// code the tasks run.
-pub(crate) struct State(AtomicUsize);
+pub(crate) struct State {
+    word: AtomicUsize,
+    /// The registry slot, where the word has no room for it.
+    #[cfg(not(target_pointer_width = "64"))]
+    slot: u32,
+}
 
 impl State {
-    /// A new task: queued, with a handle, and three references (the
-    /// registry's, the run queue's and the handle's).
-    pub(crate) fn new() -> State {
-        State(AtomicUsize::new(SCHEDULED | HANDLE | (3 * REF_ONE)))
+    /// A new task in registry slot `slot`: queued, with a handle, and three
+    /// references (the registry's, the run queue's and the handle's).
+    pub(crate) fn new(slot: u32) -> State {
+        let word = SCHEDULED | HANDLE | (3 * REF_ONE);
+        #[cfg(target_pointer_width = "64")]
+        let state = State {
+            word: AtomicUsize::new(word | ((slot as usize) << SLOT_SHIFT)),
+        };
+        #[cfg(not(target_pointer_width = "64"))]
+        let state = State {
+            word: AtomicUsize::new(word),
+            slot,
+        };
+        state
+    }
+
+    /// The task's slot in the runtime's registry.
+    #[inline]
+    pub(crate) fn slot(&self) -> u32 {
+        // Relaxed: the slot was written when the word was made, before the
+        // task could be shared, and never changes.
+        #[cfg(target_pointer_width = "64")]
+        let slot = (self.word.load(Ordering::Relaxed) >> SLOT_SHIFT) as u32;
+        #[cfg(not(target_pointer_width = "64"))]
+        let slot = self.slot;
+        slot
     }
 
     /// The whole word, for checks of single bits.
     #[inline]
     pub(crate) fn load(&self) -> usize {
-        self.0.load(Ordering::Acquire)
+        self.word.load(Ordering::Acquire)
     }
 
     /// The loop takes the task off the run queue to run it: clear
     /// `SCHEDULED`, so a wake during the poll queues it again. Returns the
     /// word as it was.
     pub(crate) fn begin_run(&self) -> usize {
-        self.0.fetch_and(!SCHEDULED, Ordering::AcqRel)
+        self.word.fetch_and(!SCHEDULED, Ordering::AcqRel)
     }
 
     /// The future is gone: set `COMPLETE`. Returns the word as it was.
     pub(crate) fn complete(&self) -> usize {
-        self.0.fetch_or(COMPLETE, Ordering::AcqRel)
+        self.word.fetch_or(COMPLETE, Ordering::AcqRel)
     }
 
     /// A wake: set `SCHEDULED`; true if the task must now be queued (it was
     /// neither queued already nor complete).
     pub(crate) fn schedule(&self) -> bool {
-        self.0.fetch_or(SCHEDULED, Ordering::AcqRel) & (SCHEDULED | COMPLETE) == 0
+        self.word.fetch_or(SCHEDULED, Ordering::AcqRel) & (SCHEDULED | COMPLETE) == 0
     }
 
     /// `cancel()`: set `CANCELLED` and `SCHEDULED`; true if the task must
     /// now be queued (at the front): it was neither queued already, where
     /// its entry will drop the future, nor complete.
     pub(crate) fn cancel(&self) -> bool {
-        self.0.fetch_or(CANCELLED | SCHEDULED, Ordering::AcqRel) & (SCHEDULED | COMPLETE) == 0
+        self.word.fetch_or(CANCELLED | SCHEDULED, Ordering::AcqRel) & (SCHEDULED | COMPLETE) == 0
     }
 
     /// Marks the task cancelled without queueing it (runtime shutdown).
     pub(crate) fn set_cancelled(&self) {
-        self.0.fetch_or(CANCELLED, Ordering::AcqRel);
+        self.word.fetch_or(CANCELLED, Ordering::AcqRel);
     }
 
     /// The handle lets go: clear `HANDLE`. Returns the word as it was.
     pub(crate) fn drop_handle(&self) -> usize {
-        self.0.fetch_and(!HANDLE, Ordering::AcqRel)
+        self.word.fetch_and(!HANDLE, Ordering::AcqRel)
     }
 
     /// A group takes a claim on the result: set `GROUP`.
     pub(crate) fn join_group(&self) {
-        self.0.fetch_or(GROUP, Ordering::AcqRel);
+        self.word.fetch_or(GROUP, Ordering::AcqRel);
     }
 
     /// The group lets go: clear `GROUP`. Returns the word as it was.
     pub(crate) fn leave_group(&self) -> usize {
-        self.0.fetch_and(!GROUP, Ordering::AcqRel)
+        self.word.fetch_and(!GROUP, Ordering::AcqRel)
     }
 
     /// Takes one more reference; aborts if the count would overflow.
     pub(crate) fn add_ref(&self) {
         // Relaxed, as `Arc::clone`: a new reference is made from one
         // already held, which keeps the task alive meanwhile.
-        let prev = self.0.fetch_add(REF_ONE, Ordering::Relaxed);
-        if prev / REF_ONE > MAX_REFS {
+        let prev = self.word.fetch_add(REF_ONE, Ordering::Relaxed);
+        if (prev & REF_MASK) / REF_ONE > MAX_REFS {
             std::process::abort();
         }
     }
@@ -123,6 +166,31 @@ impl State {
     /// must free the task. AcqRel: every use of the task before another
     /// thread's release happens before the free.
     pub(crate) fn release(&self) -> bool {
-        self.0.fetch_sub(REF_ONE, Ordering::AcqRel) / REF_ONE == 1
+        self.word.fetch_sub(REF_ONE, Ordering::AcqRel) & REF_MASK == REF_ONE
+    }
+}
+
+#[cfg(all(test, not(loopy_loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_slot_and_the_count_keep_apart() {
+        for slot in [0, 1, 0x8000_0000, u32::MAX] {
+            let state = State::new(slot);
+            for _ in 0..1000 {
+                state.add_ref();
+            }
+            state.begin_run();
+            state.cancel();
+            state.complete();
+            state.drop_handle();
+            assert_eq!(state.slot(), slot);
+            for _ in 0..1002 {
+                assert!(!state.release(), "slot {slot:#x}: freed too early");
+            }
+            assert!(state.release(), "slot {slot:#x}: the last reference frees");
+            assert_eq!(state.slot(), slot);
+        }
     }
 }

@@ -38,7 +38,7 @@ struct Task {
 impl Task {
     fn new() -> Task {
         Task {
-            state: State::new(),
+            state: State::new(0),
             stage: UnsafeCell::new(Stage::Running),
             queued: Mutex::new(0),
             frees: AtomicUsize::new(0),

@@ -59,6 +59,11 @@ pub(crate) struct Tasks {
     /// The children of scopes, which the run queue never holds but the
     /// task list shows: their records, by id.
     scoped: RefCell<HashMap<TaskId, Rc<ScopedTask>>>,
+    /// The parents of the live tasks whose parent is more than four
+    /// billion tasks older than they are, too far back for their record
+    /// (`TaskStats::parent_is_far`): a server's accept loop, say, after
+    /// four billion connections.
+    far_parents: RefCell<HashMap<TaskId, TaskId>>,
     /// The group of each task that belongs to a `TaskGroup`, told when the
     /// task finishes.
     groups: RefCell<HashMap<TaskId, Weak<GroupMembers>>>,
@@ -86,10 +91,11 @@ impl Tasks {
             more: RefCell::default(),
             also: RefCell::default(),
             has_more: Cell::new(false),
+            far_parents: RefCell::default(),
             groups: RefCell::default(),
             scoped: RefCell::default(),
             clock: Cell::new(now),
-            main: TaskStats::new(sites.number(here), now, TaskId::MAIN),
+            main: TaskStats::new(sites.number(here), now, TaskId::MAIN, TaskId::MAIN),
             sites: RefCell::new(sites),
         }
     }
@@ -160,27 +166,45 @@ impl Tasks {
         self.has_more.set(!also.is_empty());
     }
 
-    /// Forgets what was kept about a task that finished.
+    /// Forgets what was kept about task `id`, whose record is `stats`,
+    /// which finished.
     #[inline]
-    pub(crate) fn finished(&self, id: TaskId) {
+    pub(crate) fn finished(&self, id: TaskId, stats: &TaskStats) {
         if self.has_more.get() {
             self.file_more(id);
         }
+        if stats.parent_is_far() {
+            self.far_parents.borrow_mut().remove(&id);
+        }
+    }
+
+    /// A new task's id, and its record: spawned at `location` now, by the
+    /// running task.
+    #[inline]
+    fn new_task(&self, location: &'static Location<'static>) -> (TaskId, TaskStats) {
+        let id = TaskId(self.next_id.get());
+        self.next_id.set(id.0 + 1);
+        let parent = self.current.get();
+        let site = self.sites.borrow_mut().number(location);
+        let stats = TaskStats::new(site, self.clock.get(), id, parent);
+        if stats.parent_is_far() {
+            self.far_parents.borrow_mut().insert(id, parent);
+        }
+        (id, stats)
+    }
+
+    /// The task that spawned task `id`, whose record is `stats`.
+    fn parent(&self, id: TaskId, stats: &TaskStats) -> Option<TaskId> {
+        stats
+            .parent(id)
+            .or_else(|| self.far_parents.borrow().get(&id).copied())
     }
 
     /// A scope's child made at `location` by the running task: its id and
     /// record, which the task list shows until [`Tasks::scoped_ended`].
     pub(crate) fn add_scoped(&self, location: &'static Location<'static>) -> Rc<ScopedTask> {
-        let id = TaskId(self.next_id.get());
-        self.next_id.set(id.0 + 1);
-        let record = Rc::new(ScopedTask {
-            id,
-            stats: TaskStats::new(
-                self.sites.borrow_mut().number(location),
-                self.clock.get(),
-                self.current.get(),
-            ),
-        });
+        let (id, stats) = self.new_task(location);
+        let record = Rc::new(ScopedTask { id, stats });
         self.scoped.borrow_mut().insert(id, Rc::clone(&record));
         record
     }
@@ -188,13 +212,15 @@ impl Tasks {
     /// The scope's child `id` has ended.
     pub(crate) fn scoped_ended(&self, id: TaskId) {
         let mut scoped = self.scoped.borrow_mut();
-        scoped.remove(&id);
+        let record = scoped.remove(&id);
         if scoped.is_empty() {
             // A scope of many children leaves no table behind.
             *scoped = HashMap::new();
         }
         drop(scoped);
-        self.finished(id);
+        if let Some(record) = record {
+            self.finished(id, &record.stats);
+        }
     }
 
     /// `task` belongs to `group` from now on.
@@ -243,20 +269,17 @@ impl Tasks {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let id = TaskId(self.next_id.get());
-        self.next_id.set(id.0 + 1);
-        let parent = self.current.get();
-        let site = self.sites.borrow_mut().number(location);
-        let stats = TaskStats::new(site, self.clock.get(), parent);
+        let (id, stats) = self.new_task(location);
         let span = TaskSpan::new(id, name.as_deref(), location, kind);
         let remote = Arc::clone(&self.run_queue.remote);
+        let slot = self.registry.borrow().vacant();
         let NewTask {
             registry,
             queued,
             handle,
-        } = TaskRef::allocate(future, id, remote, stats, span);
+        } = TaskRef::allocate(future, id, slot, remote, stats, span);
         if instruments.tracing() {
-            instruments.spawned(id, name.as_deref(), location, parent);
+            instruments.spawned(id, name.as_deref(), location, self.current.get());
         }
         self.registry.borrow_mut().insert(registry, name);
         self.run_queue.push(queued);
@@ -312,7 +335,7 @@ impl Tasks {
             } else {
                 TaskState::waiting(record.stats.waits(), &registry, timers, clock)
             };
-            let parent = Some(record.stats.parent);
+            let parent = self.parent(record.id, &record.stats);
             list.push(info(record.id, parent, None, &record.stats, state));
         }
         for task in registry.iter() {
@@ -326,12 +349,54 @@ impl Tasks {
             };
             list.push(info(
                 header.id,
-                Some(header.stats.parent),
+                self.parent(header.id, &header.stats),
                 registry.name(header.id),
                 &header.stats,
                 state,
             ));
         }
         list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::pending;
+
+    use super::*;
+    use crate::task::{context, list};
+
+    /// The parent the task list shows for task `id`.
+    fn listed_parent(id: TaskId) -> Option<TaskId> {
+        let info = list().into_iter().find(|task| task.id() == id);
+        info.expect("the task is listed").parent()
+    }
+
+    #[test]
+    fn a_parent_four_billion_tasks_back_is_still_named() {
+        crate::block_on(async {
+            let parent = crate::spawn(async {
+                let jump = |to: u64| {
+                    context::with(|handle| handle.expect("in a runtime").tasks.next_id.set(to));
+                };
+                let far_parents =
+                    || context::with(|handle| handle.expect("").tasks.far_parents.borrow().len());
+                let me = crate::task::id();
+                // The last distance the record holds, and the first it does not.
+                jump(me.0 + u64::from(u32::MAX) - 1);
+                let near = crate::spawn(pending::<()>());
+                let far = crate::spawn(pending::<()>());
+                assert_eq!(far.id().0 - me.0, u64::from(u32::MAX));
+                crate::yield_now().await;
+                assert_eq!(listed_parent(near.id()), Some(me));
+                assert_eq!(listed_parent(far.id()), Some(me));
+                assert_eq!(far_parents(), 1, "only the far one is in the table");
+                far.cancel();
+                assert!(far.await.unwrap_err().is_cancelled());
+                assert_eq!(far_parents(), 0, "forgotten when it ends");
+                near.cancel();
+            });
+            parent.await.unwrap();
+        });
     }
 }

@@ -29,6 +29,30 @@ pub(crate) fn borrowed(ptr: NonNull<Header>) -> ManuallyDrop<Waker> {
     ManuallyDrop::new(unsafe { Waker::from_raw(raw) })
 }
 
+/// The header of the task `waker` wakes, if it is a loopy task's waker.
+pub(crate) fn task_of(waker: &Waker) -> Option<NonNull<Header>> {
+    if std::ptr::eq(waker.vtable(), &VTABLE) {
+        // Every waker with this vtable was made by `borrowed` or `clone`,
+        // whose data pointer is a task header.
+        NonNull::new(waker.data().cast_mut().cast())
+    } else {
+        None
+    }
+}
+
+/// Rebuilds the waker of the task at `ptr`, which [`task_of`] took apart.
+///
+/// # Safety
+///
+/// `ptr` must be [`task_of`] of a waker that was then forgotten, so that
+/// its reference to the task moves into the waker returned.
+pub(crate) unsafe fn rebuild(ptr: NonNull<Header>) -> Waker {
+    let raw = RawWaker::new(ptr.as_ptr().cast_const().cast(), &VTABLE);
+    // SAFETY: the same data pointer and vtable as the forgotten waker, and
+    // its reference, which the caller hands over.
+    unsafe { Waker::from_raw(raw) }
+}
+
 /// Queues a task that was woken, handing over the reference `task` owns.
 pub(crate) fn schedule(task: TaskRef) {
     if mark_scheduled(&task) {
