@@ -111,6 +111,7 @@ impl TimerHeap {
     }
 
     /// Arms a new timer that wakes `waker` at `deadline`.
+    #[inline]
     pub(crate) fn insert(&self, deadline: Instant, waker: &Waker) -> TimerKey {
         let mut timers = self.inner.borrow_mut();
         let slot = Slot {
@@ -148,6 +149,7 @@ impl TimerHeap {
     /// `Ready` once the timer has fired (the loop fires a timer only once
     /// its deadline has passed, and a fired timer stays fired until it is
     /// armed again); otherwise makes `waker` the one woken when it fires.
+    #[inline]
     pub(crate) fn poll_timer(&self, key: TimerKey, waker: &Waker) -> Poll<()> {
         let mut timers = self.inner.borrow_mut();
         let pos = timers.slots[key.0 as usize].pos;
@@ -163,6 +165,7 @@ impl TimerHeap {
     }
 
     /// Forgets a timer, armed or fired, and frees its slot.
+    #[inline]
     pub(crate) fn remove(&self, key: TimerKey) {
         let mut timers = self.inner.borrow_mut();
         let pos = timers.slots[key.0 as usize].pos;
