@@ -519,32 +519,38 @@ impl Core {
     fn finished(&self, task: &LocalTask, ran: &Ran) {
         let handle = &*self.handle;
         if let Ran::Panicked(message) = ran {
-            if !task.has_handle() {
-                handle
-                    .instruments
-                    .unjoined_panic(&handle.tasks, task, message.as_deref());
-            }
+            self.panicked(task, message.as_deref());
         }
-        let id = task.header().id;
         if task.in_group() {
             handle.tasks.group_member_done(task);
         }
-        self.record(id, ran);
+        let id = task.header().id;
         handle.tasks.registry.borrow_mut().remove(task);
         handle.tasks.finished(id, &task.header().stats);
         handle.instruments.finished(id);
     }
 
-    /// Counts a task that panicked, for `#[loopy::test]`.
-    fn record(&self, id: TaskId, ran: &Ran) {
-        if let Ran::Panicked(message) = ran {
-            let mut panics = self.panics.borrow_mut();
-            panics.count += 1;
-            panics.first.get_or_insert_with(|| match message {
-                Some(message) => format!("task {id} panicked: {message}"),
-                None => format!("task {id} panicked"),
-            });
+    /// `task` panicked: say so if no handle is left to, and count it.
+    #[cold]
+    fn panicked(&self, task: &LocalTask, message: Option<&str>) {
+        let handle = &*self.handle;
+        if !task.has_handle() {
+            handle
+                .instruments
+                .unjoined_panic(&handle.tasks, task, message);
         }
+        self.record(task.header().id, message);
+    }
+
+    /// Counts a panic of task `id`, for `#[loopy::test]`.
+    #[cold]
+    fn record(&self, id: TaskId, message: Option<&str>) {
+        let mut panics = self.panics.borrow_mut();
+        panics.count += 1;
+        panics.first.get_or_insert_with(|| match message {
+            Some(message) => format!("task {id} panicked: {message}"),
+            None => format!("task {id} panicked"),
+        });
     }
 
     /// Drops every task that has not finished, then everything queued.
@@ -559,8 +565,9 @@ impl Core {
             }
             for task in tasks {
                 // A destructor that panics still counts as a task panic.
-                let ran = task.cancel_now();
-                self.record(task.header().id, &ran);
+                if let Ran::Panicked(message) = task.cancel_now() {
+                    self.record(task.header().id, message.as_deref());
+                }
             }
         }
         handle.tasks.run_queue.clear();

@@ -126,7 +126,7 @@ pub(crate) enum Ran {
     Cancelled,
     /// The task panicked (or its destructor did, when it was cancelled);
     /// here is the panic's message, if it had one.
-    Panicked(Option<String>),
+    Panicked(Option<Box<str>>),
 }
 
 /// A counted reference to a task, which may be on any thread. Dropping it
@@ -509,9 +509,7 @@ impl<F: Future + 'static> TaskCell<F> {
         let ran = match &result {
             Ok(_) => Ran::Finished,
             Err(Failure::Cancelled) => Ran::Cancelled,
-            Err(Failure::Panic(payload)) => {
-                Ran::Panicked(panic_message(&**payload).map(String::from))
-            }
+            Err(Failure::Panic(payload)) => Ran::Panicked(panic_message(&**payload).map(Box::from)),
         };
         // The old stage may still hold the (panicked or finished) future;
         // drop it without letting a second panic escape into the loop.

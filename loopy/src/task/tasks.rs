@@ -271,17 +271,19 @@ impl Tasks {
     {
         let (id, stats) = self.new_task(location);
         let span = TaskSpan::new(id, name.as_deref(), location, kind);
-        let remote = Arc::clone(&self.run_queue.remote);
-        let slot = self.registry.borrow().vacant();
-        let NewTask {
-            registry,
-            queued,
-            handle,
-        } = TaskRef::allocate(future, id, slot, remote, stats, span);
         if instruments.tracing() {
             instruments.spawned(id, name.as_deref(), location, self.current.get());
         }
-        self.registry.borrow_mut().insert(registry, name);
+        let remote = Arc::clone(&self.run_queue.remote);
+        let mut registry = self.registry.borrow_mut();
+        let slot = registry.vacant();
+        let NewTask {
+            registry: kept,
+            queued,
+            handle,
+        } = TaskRef::allocate(future, id, slot, remote, stats, span);
+        registry.insert(kept, name);
+        drop(registry);
         self.run_queue.push(queued);
         // SAFETY: `handle` refers to the task just allocated from `future`,
         // whose output type is `F::Output`.
