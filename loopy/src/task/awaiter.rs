@@ -107,12 +107,12 @@ impl Drop for Awaiter {
 #[cfg(test)]
 mod tests {
     use std::future::poll_fn;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-    use std::task::{Poll, Wake};
+    use std::task::Poll;
 
     use super::*;
     use crate::task::state::REF_ONE;
+    use crate::task::tests::CountingWaker;
 
     /// The references to the task that `waker` wakes.
     fn refs(waker: &Waker) -> usize {
@@ -148,19 +148,12 @@ mod tests {
         });
     }
 
-    /// Counts its wakes.
-    #[derive(Default)]
-    struct Wakes(AtomicUsize);
-
-    impl Wake for Wakes {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
     #[test]
     fn any_other_waker_is_boxed_and_let_go_once() {
-        let (first, second) = (Arc::new(Wakes::default()), Arc::new(Wakes::default()));
+        let (first, second) = (
+            Arc::new(CountingWaker::default()),
+            Arc::new(CountingWaker::default()),
+        );
         let awaiter = Awaiter::new();
         awaiter.register(&Waker::from(Arc::clone(&first)));
         assert_eq!(awaiter.0.get() as usize & BOXED, BOXED);
@@ -172,8 +165,8 @@ mod tests {
         awaiter.register(&Waker::from(Arc::clone(&second)));
         assert_eq!(Arc::strong_count(&first), 1, "the old waker is dropped");
         awaiter.take().expect("the new one comes back").wake();
-        assert_eq!(second.0.load(Ordering::SeqCst), 1);
-        assert_eq!(first.0.load(Ordering::SeqCst), 0);
+        assert_eq!(second.wakes(), 1);
+        assert_eq!(first.wakes(), 0);
         assert_eq!(Arc::strong_count(&second), 1);
         awaiter.register(&Waker::from(Arc::clone(&second)));
         drop(awaiter);

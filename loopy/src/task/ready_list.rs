@@ -125,32 +125,23 @@ impl Wake for MemberWaker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicUsize;
-
-    /// Counts the wakes of the scope's poller.
-    struct CountingWaker(AtomicUsize);
-
-    impl Wake for CountingWaker {
-        fn wake(self: Arc<Self>) {
-            self.0.fetch_add(1, Ordering::SeqCst);
-        }
-    }
+    use crate::task::tests::CountingWaker;
 
     #[test]
     fn a_member_woken_twice_is_listed_once_and_wakes_the_poller_once() {
         let list = Arc::new(ReadyList::default());
-        let poller = Arc::new(CountingWaker(AtomicUsize::new(0)));
+        let poller = Arc::new(CountingWaker::default());
         list.set_poller(&Waker::from(Arc::clone(&poller)));
         let child = MemberWaker::new_ready(Member::Child(3), &list);
         let waker = Waker::from(Arc::clone(&child));
         waker.wake_by_ref();
         waker.wake_by_ref();
         assert_eq!(list.take(), vec![Member::Child(3)]);
-        assert_eq!(poller.0.load(Ordering::SeqCst), 1);
+        assert_eq!(poller.wakes(), 1);
         assert!(child.unqueue());
         waker.wake_by_ref();
         assert_eq!(list.take(), vec![Member::Child(3)]);
-        assert_eq!(poller.0.load(Ordering::SeqCst), 2);
+        assert_eq!(poller.wakes(), 2);
     }
 
     #[test]

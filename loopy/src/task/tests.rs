@@ -14,6 +14,23 @@ use std::thread;
 
 use crate::{spawn, yield_now, JoinHandle, Runtime};
 
+/// A waker that counts its wakes, for the unit tests of `task/`.
+#[derive(Default)]
+pub(super) struct CountingWaker(AtomicUsize);
+
+impl CountingWaker {
+    /// Wakes so far.
+    pub(super) fn wakes(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl std::task::Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 /// Counts drops, from any thread.
 #[derive(Clone, Default)]
 struct Drops(Arc<AtomicUsize>);
