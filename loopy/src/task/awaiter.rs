@@ -28,6 +28,10 @@ use super::waker;
 /// The low bit of a word that holds a boxed waker.
 const BOXED: usize = 1;
 
+// The tag needs the low bit of both kinds of address free.
+const _: () = assert!(std::mem::align_of::<Header>() > BOXED);
+const _: () = assert!(std::mem::align_of::<Waker>() > BOXED);
+
 /// The waker of whoever awaits a task's `JoinHandle`. Loop thread only,
 /// except that the last reference to the task may drop it anywhere, which
 /// a `Waker`, being `Send`, allows.

@@ -31,8 +31,8 @@ pub(crate) struct TaskStats {
     /// Where the task was spawned (or `block_on` called).
     pub(crate) site: Cell<Place>,
     /// How far back the task that spawned it is: its id minus the
-    /// parent's (a parent is always older, and ids only grow). `FAR` when
-    /// the distance does not fit; the runtime keeps that parent in a table
+    /// parent's (a parent is older, and ids only grow). `FAR` when the
+    /// distance does not fit; the runtime keeps that parent in a table
     /// (`Tasks::parent`). Zero for `block_on`'s future, which has none.
     parent_gap: u32,
     /// Polls so far (counting stops at `u32::MAX`).
@@ -59,11 +59,12 @@ impl TaskStats {
     /// loop's clock read `now` (as `clock::nanos`).
     #[inline]
     pub(crate) fn new(site: Place, now: u64, id: TaskId, parent: TaskId) -> TaskStats {
-        debug_assert!(parent <= id, "a parent is older than its child");
         TaskStats {
             site: Cell::new(site),
-            parent_gap: match id.0 - parent.0 {
-                gap if gap < u64::from(FAR) => gap as u32,
+            // A parent newer than its child is a scope's child that moved
+            // to another runtime, whose ids started again: kept as far.
+            parent_gap: match id.0.checked_sub(parent.0) {
+                Some(gap) if gap < u64::from(FAR) => gap as u32,
                 _ => FAR,
             },
             polls: Cell::new(0),

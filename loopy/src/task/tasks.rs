@@ -401,4 +401,34 @@ mod tests {
             parent.await.unwrap();
         });
     }
+
+    #[test]
+    fn a_scope_moved_to_another_runtime_spawns_there() {
+        // A scope's child keeps the id its first runtime gave it; polled
+        // by a second runtime, whose ids start again at 1, it is a parent
+        // newer than the tasks it spawns.
+        #[allow(clippy::async_yields_async)] // the scope leaves, unfinished
+        let scope = crate::block_on(async {
+            for _ in 0..10 {
+                drop(crate::spawn(async {}));
+            }
+            let mut scope = Box::pin(crate::task::scope(|s| {
+                s.spawn(async {
+                    crate::yield_now().await;
+                    let parent = crate::task::id();
+                    let child = crate::spawn(async {});
+                    assert_eq!(listed_parent(child.id()), Some(parent));
+                    child.await.unwrap();
+                });
+                async {}
+            }));
+            std::future::poll_fn(|cx| {
+                assert!(scope.as_mut().poll(cx).is_pending());
+                std::task::Poll::Ready(())
+            })
+            .await;
+            scope
+        });
+        crate::block_on(scope);
+    }
 }
