@@ -109,7 +109,7 @@ impl Builder {
     /// The watch needs one thread per process, the watchdog, started with
     /// the first runtime that warns. A second thread puts glibc's `malloc`
     /// into its locking mode, which costs a program that allocates a task
-    /// at a time about 3% of its spawn rate (docs/performance.md); a zero
+    /// at a time about 4% of its spawn rate (docs/performance.md); a zero
     /// threshold starts no thread.
     ///
     /// # Examples

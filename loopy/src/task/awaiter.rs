@@ -46,7 +46,7 @@ impl Awaiter {
     /// Remembers `waker` to wake when the task completes, unless the waker
     /// remembered already wakes the same task.
     pub(crate) fn register(&self, waker: &Waker) {
-        if self.is(waker) {
+        if self.holds(waker) {
             return;
         }
         let word = match waker::task_of(waker) {
@@ -70,7 +70,7 @@ impl Awaiter {
     }
 
     /// Whether the waker remembered wakes the same task as `waker`.
-    fn is(&self, waker: &Waker) -> bool {
+    fn holds(&self, waker: &Waker) -> bool {
         let word = self.0.get();
         if word.is_null() {
             false

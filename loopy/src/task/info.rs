@@ -75,7 +75,7 @@ impl TaskStats {
     }
 
     /// The parent of task `id`, which this is the record of; `None` when
-    /// it is too far back to say here (`is_far`).
+    /// it is too far back to say here (`parent_is_far`).
     pub(crate) fn parent(&self, id: TaskId) -> Option<TaskId> {
         (self.parent_gap != FAR).then(|| TaskId(id.0 - u64::from(self.parent_gap)))
     }

@@ -381,8 +381,16 @@ mod tests {
                 let jump = |to: u64| {
                     context::with(|handle| handle.expect("in a runtime").tasks.next_id.set(to));
                 };
-                let far_parents =
-                    || context::with(|handle| handle.expect("").tasks.far_parents.borrow().len());
+                let far_parents = || {
+                    context::with(|handle| {
+                        handle
+                            .expect("in a runtime")
+                            .tasks
+                            .far_parents
+                            .borrow()
+                            .len()
+                    })
+                };
                 let me = crate::task::id();
                 // The last distance the record holds, and the first it does not.
                 jump(me.0 + u64::from(u32::MAX) - 1);

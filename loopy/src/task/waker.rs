@@ -21,7 +21,7 @@ static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake_by_ref, dr
 /// keeps the task alive for as long as the waker is used (a task being
 /// polled is kept alive by the run queue entry the loop took it from).
 pub(crate) fn borrowed(ptr: NonNull<Header>) -> ManuallyDrop<Waker> {
-    let raw = RawWaker::new(ptr.as_ptr().cast_const().cast(), &VTABLE);
+    let raw = raw_waker(ptr.as_ptr().cast_const().cast());
     // SAFETY: `VTABLE`'s functions uphold the `RawWaker` contract for a data
     // pointer to a live task header: `clone` takes a reference, `wake` and
     // `drop` release one, `wake_by_ref` takes its own. `ManuallyDrop` keeps
@@ -47,10 +47,15 @@ pub(crate) fn task_of(waker: &Waker) -> Option<NonNull<Header>> {
 /// `ptr` must be [`task_of`] of a waker that was then forgotten, so that
 /// its reference to the task moves into the waker returned.
 pub(crate) unsafe fn rebuild(ptr: NonNull<Header>) -> Waker {
-    let raw = RawWaker::new(ptr.as_ptr().cast_const().cast(), &VTABLE);
+    let raw = raw_waker(ptr.as_ptr().cast_const().cast());
     // SAFETY: the same data pointer and vtable as the forgotten waker, and
     // its reference, which the caller hands over.
     unsafe { Waker::from_raw(raw) }
+}
+
+/// A task waker's parts: `ptr`, a task header, and loopy's vtable.
+fn raw_waker(ptr: *const ()) -> RawWaker {
+    RawWaker::new(ptr, &VTABLE)
 }
 
 /// Queues a task that was woken, handing over the reference `task` owns.
@@ -82,7 +87,7 @@ unsafe fn clone(ptr: *const ()) -> RawWaker {
     let header = unsafe { &*ptr.cast::<Header>() };
     header.add_ref();
     header.span.waker(WakerOp::Clone);
-    RawWaker::new(ptr, &VTABLE)
+    raw_waker(ptr)
 }
 
 /// # Safety
